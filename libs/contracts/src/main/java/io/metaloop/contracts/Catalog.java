@@ -1,0 +1,15 @@
+package io.metaloop.contracts;
+
+import java.util.List;
+
+/**
+ * Names an experiment may use for methods and backbones. The gateway validates against these
+ * lists; libs/learning has a test that every name here has an implementation.
+ */
+public final class Catalog {
+    public static final List<String> METHODS = List.of("supervised");
+    public static final List<String> BACKBONES = List.of("conv4");
+
+    private Catalog() {
+    }
+}

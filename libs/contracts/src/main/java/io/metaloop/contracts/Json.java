@@ -1,0 +1,107 @@
+package io.metaloop.contracts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * JSON for every Kafka message and stored record. Messages tolerate unknown fields (a newer
+ * producer may add some) but reject missing required ones; errors name the field.
+ */
+public final class Json {
+    private static final ObjectMapper MAPPER = configure(new ObjectMapper());
+
+    private Json() {
+    }
+
+    /** Applies MetaLoop's JSON conventions to a mapper (used by services to configure Quarkus's mapper). */
+    public static ObjectMapper configure(ObjectMapper mapper) {
+        return mapper.registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String writeString(Object value) {
+        return new String(write(value), StandardCharsets.UTF_8);
+    }
+
+    /** Parses a message; any problem becomes an {@link InvalidMessageException} naming the field. */
+    public static <T> T read(byte[] json, Class<T> type) {
+        if (json == null || json.length == 0) {
+            throw new InvalidMessageException("$", "empty message where a " + type.getSimpleName() + " was expected");
+        }
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            throw describe(e, type);
+        }
+    }
+
+    public static <T> T read(String json, Class<T> type) {
+        return read(json.getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    /** Turns a Jackson failure into field errors: the JSON path, or the byte/column where parsing stopped. */
+    public static InvalidMessageException describe(IOException e, Class<?> type) {
+        if (e instanceof ValueInstantiationException vie && vie.getCause() instanceof InvalidMessageException ime) {
+            return prefixed(ime, path(vie));
+        }
+        if (e instanceof UnrecognizedPropertyException upe) {
+            return new InvalidMessageException(path(upe), "unknown field");
+        }
+        if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+            String path = path(jme);
+            String problem = jme.getOriginalMessage();
+            if (problem != null && problem.startsWith("Missing required creator property")) {
+                problem = "is required";
+            }
+            return new InvalidMessageException(path, problem);
+        }
+        String where = e instanceof JsonProcessingException jpe && jpe.getLocation() != null
+                ? "line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr()
+                : "input";
+        String problem = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        return new InvalidMessageException("$", "not a valid " + type.getSimpleName() + " at " + where + ": " + problem);
+    }
+
+    private static InvalidMessageException prefixed(InvalidMessageException inner, String path) {
+        if (path.isEmpty() || path.equals("$")) {
+            return inner;
+        }
+        return new InvalidMessageException(inner.errors().stream()
+                .map(err -> new FieldError(path + "." + err.field(), err.message())).toList());
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "$" : sb.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package io.metaloop.datasets;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Fashion-MNIST (Xiao, Rasul &amp; Vollgraf 2017) from its four idx files, gzipped or not. */
+public final class FashionMnist {
+    public static final String NAME = "fashion-mnist";
+    public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+            "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    private FashionMnist() {
+    }
+
+    /** Reads {@code train} and {@code test} from a directory holding the idx files. */
+    public static Map<String, SplitData> read(Path dir) throws IOException {
+        SplitData train = IdxReader.readImagesAndLabels(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"));
+        SplitData test = IdxReader.readImagesAndLabels(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"));
+        for (SplitData split : List.of(train, test)) {
+            for (int label : split.labels()) {
+                if (label >= CLASSES.size()) {
+                    throw new DatasetFormatException(dir.toString(), 8, "label " + label + " outside the 10 Fashion-MNIST classes");
+                }
+            }
+        }
+        return Map.of("train", train, "test", test);
+    }
+
+    private static Path find(Path dir, String base) throws IOException {
+        for (String name : List.of(base + ".gz", base)) {
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new java.io.FileNotFoundException("no " + base + "[.gz] in " + dir);
+    }
+}

@@ -1,0 +1,97 @@
+package io.metaloop.datasets;
+
+import io.metaloop.contracts.frame.BatchFrame;
+import io.metaloop.contracts.frame.FrameCodec;
+import io.metaloop.contracts.frame.FrameException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Canonical shards: a split cut into runs of at most {@code shardSize} images, each stored as one
+ * batch frame ({@link FrameCodec}: shape header, uint8 pixels, int32 labels at every level,
+ * CRC32C) under {@code datasets/<name>/<split>/shard-NNNNN.mlbf}.
+ */
+public final class Shards {
+    public static final int DEFAULT_SHARD_SIZE = 10_000;
+
+    private Shards() {
+    }
+
+    /** One encoded shard and its manifest entry. */
+    public record EncodedShard(DatasetManifest.ShardInfo info, byte[] bytes) {
+    }
+
+    public static String key(String dataset, String split, int shard) {
+        return String.format("datasets/%s/%s/shard-%05d.mlbf", dataset, split, shard);
+    }
+
+    public static List<EncodedShard> encode(String dataset, String split, SplitData data, int shardSize) {
+        int shardCount = Math.max(1, (data.count() + shardSize - 1) / shardSize);
+        List<EncodedShard> shards = new ArrayList<>();
+        int imageBytes = data.imageBytes();
+        for (int s = 0; s < shardCount; s++) {
+            int from = s * shardSize;
+            int n = Math.min(shardSize, data.count() - from);
+            byte[] pixels = new byte[n * imageBytes];
+            System.arraycopy(data.pixels(), from * imageBytes, pixels, 0, pixels.length);
+            int[] labels = new int[n * data.labelLevels()];
+            System.arraycopy(data.labels(), from * data.labelLevels(), labels, 0, labels.length);
+            BatchFrame frame = new BatchFrame(0, s, shardCount, n, data.channels(), data.height(), data.width(),
+                    data.labelLevels(), pixels, labels);
+            byte[] bytes = FrameCodec.encode(frame);
+            shards.add(new EncodedShard(new DatasetManifest.ShardInfo(key(dataset, split, s), n, bytes.length,
+                    sha256(bytes)), bytes));
+        }
+        return shards;
+    }
+
+    /** Joins a split's shards, verifying each against its manifest entry. */
+    public static SplitData decode(DatasetManifest manifest, String split, List<byte[]> shardBytes) {
+        DatasetManifest.SplitManifest sm = manifest.splits().get(split);
+        if (sm.shards().size() != shardBytes.size()) {
+            throw new IllegalArgumentException(sm.shards().size() + " shards in the manifest, " + shardBytes.size() + " given");
+        }
+        int count = (int) sm.examples();
+        int imageBytes = manifest.channels() * manifest.height() * manifest.width();
+        byte[] pixels = new byte[count * imageBytes];
+        int[] labels = new int[count * manifest.labelLevels()];
+        int at = 0;
+        for (int s = 0; s < shardBytes.size(); s++) {
+            DatasetManifest.ShardInfo info = sm.shards().get(s);
+            byte[] bytes = shardBytes.get(s);
+            if (!sha256(bytes).equals(info.sha256())) {
+                throw new DatasetFormatException(info.key(), 0, "SHA-256 differs from the manifest's");
+            }
+            BatchFrame frame;
+            try {
+                frame = FrameCodec.decodeBatch(bytes);
+            } catch (FrameException e) {
+                throw new DatasetFormatException(info.key(), e.byteOffset(), e.getMessage());
+            }
+            if (frame.count() != info.examples() || frame.channels() != manifest.channels()
+                    || frame.height() != manifest.height() || frame.width() != manifest.width()
+                    || frame.labelLevels() != manifest.labelLevels() || at + frame.count() > count) {
+                throw new DatasetFormatException(info.key(), 28, "shard shape " + frame + " does not match the manifest");
+            }
+            System.arraycopy(frame.pixels(), 0, pixels, at * imageBytes, frame.pixels().length);
+            System.arraycopy(frame.labels(), 0, labels, at * manifest.labelLevels(), frame.labels().length);
+            at += frame.count();
+        }
+        if (at != count) {
+            throw new IllegalArgumentException("shards hold " + at + " images, manifest says " + count);
+        }
+        return new SplitData(count, manifest.channels(), manifest.height(), manifest.width(), manifest.labelLevels(),
+                pixels, labels);
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.metaloop.learning.method;
+
+import io.metaloop.contracts.frame.BatchFrame;
+import io.metaloop.learning.checkpoint.Checkpoint;
+import io.metaloop.learning.model.Classifier;
+
+/**
+ * One training algorithm. Each method is a small class; {@link io.metaloop.learning.train.TrainingLoop}
+ * drives all of them the same way.
+ */
+public interface TrainingMethod {
+    String name();
+
+    /** One optimisation step; returns the batch's mean training loss. */
+    double step(BatchFrame batch);
+
+    /** The model being trained, for evaluation and checkpoints. */
+    Classifier model();
+
+    /** Everything needed to continue exactly where training is now. */
+    Checkpoint checkpoint(String experimentId, int epochsDone, long seed);
+
+    /** Continues from a checkpoint of the same method and architecture. */
+    void restore(Checkpoint checkpoint);
+}

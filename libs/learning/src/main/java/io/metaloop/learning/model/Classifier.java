@@ -1,0 +1,45 @@
+package io.metaloop.learning.model;
+
+import io.metaloop.learning.Workspaces;
+import io.metaloop.learning.backbone.Backbone;
+import io.metaloop.learning.backbone.Backbones;
+import io.metaloop.learning.nn.Linear;
+import io.metaloop.learning.nn.Mode;
+import io.metaloop.learning.nn.Network;
+import io.metaloop.learning.nn.Sequential;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A backbone with a linear head over its features: images in, class logits out. */
+public final class Classifier {
+    private final ModelSpec spec;
+    private final Network network;
+
+    private Classifier(ModelSpec spec, Network network) {
+        this.spec = spec;
+        this.network = network;
+    }
+
+    public static Classifier create(ModelSpec spec, long seed, DataType dataType) {
+        Backbone backbone = Backbones.create(spec.backbone(), spec.channels());
+        Sequential layers = new Sequential(List.of(backbone.layer(), new Linear(backbone.featureSize(), spec.classes())));
+        return new Classifier(spec, new Network(layers, spec.inputShape(), dataType, seed));
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    /** Predicted class of each image, with running batch-norm statistics. */
+    public int[] predict(INDArray images) {
+        return Workspaces.run("predict", () -> {
+            INDArray logits = network.forward(images, Mode.EVAL);
+            return logits.argMax(1).toIntVector();
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package io.metaloop.learning.nn;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Average pooling with a square window, no padding, flooring odd sizes (7 → 3 for a 2×2/2 pool). */
+public final class AvgPool2d implements Layer {
+    private final int kernel;
+    private final int stride;
+    private INDArray lastInput;
+
+    public AvgPool2d(int kernel, int stride) {
+        this.kernel = kernel;
+        this.stride = stride;
+    }
+
+    @Override
+    public List<long[]> parameterShapes() {
+        return List.of();
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        return new long[] {in[0], in[1], (in[2] - kernel) / stride + 1, (in[3] - kernel) / stride + 1};
+    }
+
+    @Override
+    public INDArray forward(INDArray input, Mode mode) {
+        lastInput = input;
+        INDArray out = Nd4j.createUninitialized(input.dataType(), outputShape(input.shape()));
+        NativeOps.avgPool2d(input, kernel, stride, out);
+        return out;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        INDArray gradInput = Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape());
+        NativeOps.avgPool2dBackward(lastInput, gradOutput, kernel, stride, gradInput);
+        return gradInput;
+    }
+}

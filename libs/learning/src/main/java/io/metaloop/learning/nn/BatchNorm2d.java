@@ -1,0 +1,114 @@
+package io.metaloop.learning.nn;
+
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Broadcast;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Batch normalisation over (batch, height, width) per channel, with PyTorch's conventions:
+ * eps 1e-5, running statistics updated with momentum 0.1 and the unbiased batch variance.
+ *
+ * <p>Buffers: running mean, running variance.
+ */
+public final class BatchNorm2d implements Layer {
+    private static final double EPS = 1e-5;
+    private static final double MOMENTUM = 0.1;
+    private static final int[] REDUCE = {0, 2, 3};
+    private static final int CHANNEL_DIM = 1;
+
+    private final int channels;
+    private INDArray gamma;
+    private INDArray beta;
+    private INDArray gradGamma;
+    private INDArray gradBeta;
+    private INDArray runningMean;
+    private INDArray runningVar;
+    // cached by a TRAIN forward for backward
+    private INDArray normalised;
+    private INDArray invStd;
+    private Mode lastMode;
+
+    public BatchNorm2d(int channels) {
+        this.channels = channels;
+    }
+
+    @Override
+    public List<long[]> parameterShapes() {
+        return List.of(new long[] {channels}, new long[] {channels});
+    }
+
+    @Override
+    public List<long[]> bufferShapes() {
+        return List.of(new long[] {channels}, new long[] {channels});
+    }
+
+    @Override
+    public void bind(List<INDArray> params, List<INDArray> grads, List<INDArray> buffers) {
+        gamma = params.get(0);
+        beta = params.get(1);
+        gradGamma = grads.get(0);
+        gradBeta = grads.get(1);
+        runningMean = buffers.get(0);
+        runningVar = buffers.get(1);
+    }
+
+    @Override
+    public void initialise(List<INDArray> params, List<INDArray> buffers, Random random) {
+        params.get(0).assign(1);
+        params.get(1).assign(0);
+        buffers.get(0).assign(0);
+        buffers.get(1).assign(1);
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        if (in[1] != channels) {
+            throw new IllegalArgumentException("batch norm expects " + channels + " channels, got " + in[1]);
+        }
+        return in.clone();
+    }
+
+    @Override
+    public INDArray forward(INDArray x, Mode mode) {
+        lastMode = mode;
+        INDArray mean;
+        INDArray var;
+        if (mode == Mode.TRAIN) {
+            mean = x.mean(REDUCE);
+            INDArray centred = Broadcast.sub(x, mean, x.ulike(), CHANNEL_DIM);
+            var = centred.mul(centred).mean(REDUCE);
+            long n = x.length() / channels;
+            runningMean.muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM));
+            runningVar.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * n / Math.max(1, n - 1)));
+            invStd = Transforms.pow(var.add(EPS), -0.5, false);
+            normalised = Broadcast.mul(centred, invStd, centred, CHANNEL_DIM);
+        } else {
+            invStd = Transforms.pow(runningVar.add(EPS), -0.5, false);
+            INDArray centred = Broadcast.sub(x, runningMean, x.ulike(), CHANNEL_DIM);
+            normalised = Broadcast.mul(centred, invStd, centred, CHANNEL_DIM);
+        }
+        INDArray out = Broadcast.mul(normalised, gamma, normalised.ulike(), CHANNEL_DIM);
+        return Broadcast.add(out, beta, out, CHANNEL_DIM);
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOut) {
+        gradBeta.assign(gradOut.sum(REDUCE));
+        gradGamma.assign(gradOut.mul(normalised).sum(REDUCE));
+        // gradient with respect to the normalised input
+        INDArray gradNorm = Broadcast.mul(gradOut, gamma, gradOut.ulike(), CHANNEL_DIM);
+        if (lastMode == Mode.EVAL) {
+            // statistics are constants: d/dx = gamma * invStd
+            return Broadcast.mul(gradNorm, invStd, gradNorm, CHANNEL_DIM);
+        }
+        // dx = invStd * (gradNorm - mean(gradNorm) - xhat * mean(gradNorm * xhat))
+        INDArray meanGrad = gradNorm.mean(REDUCE);
+        INDArray meanGradDotNorm = gradNorm.mul(normalised).mean(REDUCE);
+        INDArray projection = Broadcast.mul(normalised, meanGradDotNorm, normalised.ulike(), CHANNEL_DIM);
+        gradNorm.subi(projection);
+        Broadcast.sub(gradNorm, meanGrad, gradNorm, CHANNEL_DIM);
+        return Broadcast.mul(gradNorm, invStd, gradNorm, CHANNEL_DIM);
+    }
+}

@@ -1,0 +1,53 @@
+package io.metaloop.learning.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Thin wrappers over libnd4j's convolution and pooling kernels (NCHW, weights as [out, in, kH, kW]). */
+final class NativeOps {
+    private static final int NCHW = 0;
+    private static final int WEIGHTS_OIHW = 1;
+
+    private NativeOps() {
+    }
+
+    static void conv2d(INDArray input, INDArray weights, int stride, int padding, INDArray output) {
+        int k = (int) weights.size(2);
+        exec(DynamicCustomOp.builder("conv2d")
+                .addInputs(input, weights)
+                .addOutputs(output)
+                .addIntegerArguments(k, k, stride, stride, padding, padding, 1, 1, 0, NCHW, WEIGHTS_OIHW)
+                .build());
+    }
+
+    static void conv2dBackward(INDArray input, INDArray weights, INDArray gradOutput, int stride, int padding,
+                               INDArray gradInput, INDArray gradWeights) {
+        int k = (int) weights.size(2);
+        exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(input, weights, gradOutput)
+                .addOutputs(gradInput, gradWeights)
+                .addIntegerArguments(k, k, stride, stride, padding, padding, 1, 1, 0, NCHW, WEIGHTS_OIHW)
+                .build());
+    }
+
+    static void avgPool2d(INDArray input, int kernel, int stride, INDArray output) {
+        exec(DynamicCustomOp.builder("avgpool2d")
+                .addInputs(input)
+                .addOutputs(output)
+                .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
+                .build());
+    }
+
+    static void avgPool2dBackward(INDArray input, INDArray gradOutput, int kernel, int stride, INDArray gradInput) {
+        exec(DynamicCustomOp.builder("avgpool2d_bp")
+                .addInputs(input, gradOutput)
+                .addOutputs(gradInput)
+                .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
+                .build());
+    }
+
+    private static void exec(DynamicCustomOp op) {
+        Nd4j.getExecutioner().exec(op);
+    }
+}

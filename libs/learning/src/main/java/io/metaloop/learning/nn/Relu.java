@@ -1,0 +1,30 @@
+package io.metaloop.learning.nn;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+public final class Relu implements Layer {
+    private INDArray lastOutput;
+
+    @Override
+    public List<long[]> parameterShapes() {
+        return List.of();
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        return in.clone();
+    }
+
+    @Override
+    public INDArray forward(INDArray input, Mode mode) {
+        lastOutput = Transforms.relu(input, true);
+        return lastOutput;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        return gradOutput.mul(lastOutput.gt(0).castTo(gradOutput.dataType()));
+    }
+}

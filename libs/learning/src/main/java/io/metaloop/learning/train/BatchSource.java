@@ -1,0 +1,17 @@
+package io.metaloop.learning.train;
+
+import io.metaloop.contracts.frame.BatchFrame;
+
+/** Where an epoch's batches come from (Kafka in the services, memory in tests). */
+public interface BatchSource {
+    /** Starts delivering the batches of one epoch, in order. */
+    EpochStream open(int epoch);
+
+    interface EpochStream extends AutoCloseable {
+        /** The next batch, or null once the epoch is over; blocks while it is on its way. */
+        BatchFrame next() throws InterruptedException;
+
+        @Override
+        void close();
+    }
+}

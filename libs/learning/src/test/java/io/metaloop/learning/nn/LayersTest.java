@@ -1,0 +1,121 @@
+package io.metaloop.learning.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Forward passes against direct, loop-by-loop implementations of the same definitions. */
+class LayersTest {
+    private final Random random = new Random(42);
+
+    private INDArray random(long... shape) {
+        INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+        for (long i = 0; i < a.length(); i++) {
+            a.putScalar(i, random.nextGaussian());
+        }
+        return a;
+    }
+
+    private static Network single(Layer layer, long... inputShape) {
+        return new Network(new Sequential(List.of(layer)), inputShape, DataType.DOUBLE, 1);
+    }
+
+    @Test
+    void convolutionIsTheSumOverChannelsAndWindowOfWeightTimesZeroPaddedInput() {
+        Network net = single(new Conv2d(3, 4, 3, 1, 1), 3, 5, 6);
+        INDArray w = net.params().reshape(4, 3, 3, 3); // [out, in, kH, kW]
+        INDArray x = random(2, 3, 5, 6);
+        INDArray y = net.forward(x, Mode.TRAIN);
+        assertArrayEquals(new long[] {2, 4, 5, 6}, y.shape());
+        for (int b = 0; b < 2; b++) {
+            for (int o = 0; o < 4; o++) {
+                for (int i = 0; i < 5; i++) {
+                    for (int j = 0; j < 6; j++) {
+                        double sum = 0;
+                        for (int c = 0; c < 3; c++) {
+                            for (int di = 0; di < 3; di++) {
+                                for (int dj = 0; dj < 3; dj++) {
+                                    int r = i + di - 1;
+                                    int s = j + dj - 1;
+                                    if (r >= 0 && r < 5 && s >= 0 && s < 6) {
+                                        sum += w.getDouble(o, c, di, dj) * x.getDouble(b, c, r, s);
+                                    }
+                                }
+                            }
+                        }
+                        assertEquals(sum, y.getDouble(b, o, i, j), 1e-10);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void averagePoolingFloorsOddSizesAndAveragesEachWindow() {
+        Network net = single(new AvgPool2d(2, 2), 2, 7, 7);
+        INDArray x = random(1, 2, 7, 7);
+        INDArray y = net.forward(x, Mode.TRAIN);
+        assertArrayEquals(new long[] {1, 2, 3, 3}, y.shape());
+        for (int c = 0; c < 2; c++) {
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    double mean = (x.getDouble(0, c, 2 * i, 2 * j) + x.getDouble(0, c, 2 * i + 1, 2 * j)
+                            + x.getDouble(0, c, 2 * i, 2 * j + 1) + x.getDouble(0, c, 2 * i + 1, 2 * j + 1)) / 4;
+                    assertEquals(mean, y.getDouble(0, c, i, j), 1e-12);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchNormInTrainingNormalisesEachChannelAndFoldsStatisticsIntoRunningValues() {
+        Network net = single(new BatchNorm2d(3), 3, 4, 4);
+        INDArray x = random(5, 3, 4, 4).muli(3).addi(2);
+        INDArray y = net.forward(x, Mode.TRAIN);
+        int n = 5 * 4 * 4;
+        for (int c = 0; c < 3; c++) {
+            INDArray channel = y.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(c)).dup();
+            assertEquals(0, channel.meanNumber().doubleValue(), 1e-10);
+            // biased variance of the output is var/(var+eps), i.e. 1 up to eps
+            INDArray input = x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(c)).dup();
+            double mean = input.meanNumber().doubleValue();
+            double var = input.sub(mean).muli(input.sub(mean)).meanNumber().doubleValue();
+            assertEquals(var / (var + 1e-5), channel.mul(channel).meanNumber().doubleValue(), 1e-9);
+            // running mean 0.9·0 + 0.1·mean; running variance 0.9·1 + 0.1·unbiased variance
+            assertEquals(0.1 * mean, net.buffers().getDouble(c), 1e-12);
+            assertEquals(0.9 + 0.1 * var * n / (n - 1), net.buffers().getDouble(3 + c), 1e-12);
+        }
+    }
+
+    @Test
+    void batchNormInEvaluationUsesRunningStatistics() {
+        Network net = single(new BatchNorm2d(1), 1, 2, 2);
+        net.buffers().putScalar(0, 3.0);  // running mean
+        net.buffers().putScalar(1, 4.0);  // running variance
+        net.params().putScalar(0, 2.0);   // gamma
+        net.params().putScalar(1, -1.0);  // beta
+        INDArray y = net.forward(Nd4j.create(new double[] {5, 3, 1, 7}, new long[] {1, 1, 2, 2}), Mode.EVAL);
+        double s = Math.sqrt(4.0 + 1e-5);
+        assertArrayEquals(new double[] {2 * 2 / s - 1, -1, 2 * -2 / s - 1, 2 * 4 / s - 1}, y.reshape(4).toDoubleVector(), 1e-12);
+    }
+
+    @Test
+    void parameterViewsWriteThroughToTheFlatVector() {
+        Network net = single(new Linear(3, 2), 3);
+        net.params().assign(0);
+        net.params().putScalar(6, 1.5); // bias of output 0 comes after the 3×2 weights
+        INDArray y = net.forward(random(4, 3), Mode.TRAIN);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1.5, y.getDouble(i, 0), 0);
+            assertEquals(0.0, y.getDouble(i, 1), 0);
+        }
+    }
+}
