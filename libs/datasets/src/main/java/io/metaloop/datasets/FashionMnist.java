@@ -17,16 +17,24 @@ public final class FashionMnist {
 
     /** Reads {@code train} and {@code test} from a directory holding the idx files. */
     public static Map<String, SplitData> read(Path dir) throws IOException {
-        SplitData train = IdxReader.readImagesAndLabels(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"));
-        SplitData test = IdxReader.readImagesAndLabels(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"));
-        for (SplitData split : List.of(train, test)) {
-            for (int label : split.labels()) {
-                if (label >= CLASSES.size()) {
-                    throw new DatasetFormatException(dir.toString(), 8, "label " + label + " outside the 10 Fashion-MNIST classes");
-                }
+        Path trainLabels = find(dir, "train-labels-idx1-ubyte");
+        Path testLabels = find(dir, "t10k-labels-idx1-ubyte");
+        SplitData train = IdxReader.readImagesAndLabels(find(dir, "train-images-idx3-ubyte"), trainLabels);
+        SplitData test = IdxReader.readImagesAndLabels(find(dir, "t10k-images-idx3-ubyte"), testLabels);
+        checkLabels(trainLabels, train);
+        checkLabels(testLabels, test);
+        return Map.of("train", train, "test", test);
+    }
+
+    /** Label i sits at byte 8 + i of the (uncompressed) idx label file. */
+    private static void checkLabels(Path file, SplitData split) {
+        int[] labels = split.labels();
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= CLASSES.size()) {
+                throw new DatasetFormatException(file.getFileName().toString(), 8L + i,
+                        "label " + labels[i] + " outside the 10 Fashion-MNIST classes");
             }
         }
-        return Map.of("train", train, "test", test);
     }
 
     private static Path find(Path dir, String base) throws IOException {

@@ -8,6 +8,13 @@ package io.metaloop.datasets;
  */
 public record SplitData(int count, int channels, int height, int width, int labelLevels, byte[] pixels, int[] labels) {
     public SplitData {
+        if (count < 0 || channels < 1 || height < 1 || width < 1 || labelLevels < 0) {
+            throw new IllegalArgumentException("bad shape: count=" + count + " channels=" + channels + " height="
+                    + height + " width=" + width + " labelLevels=" + labelLevels);
+        }
+        if ((long) channels * height > Integer.MAX_VALUE || (long) channels * height * width > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("an image of " + channels + "×" + height + "×" + width + " is too large");
+        }
         if ((long) count * channels * height * width != pixels.length) {
             throw new IllegalArgumentException("pixels has " + pixels.length + " bytes; " + count + " images of "
                     + channels + "×" + height + "×" + width + " need " + (long) count * channels * height * width);
