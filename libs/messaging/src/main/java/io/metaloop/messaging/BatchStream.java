@@ -61,6 +61,11 @@ public final class BatchStream implements AutoCloseable {
         consumer.position(partition); // resolve the end now: every frame after this point answers our requests
     }
 
+    /** The topic this stream's frames arrive on. */
+    public String topic() {
+        return topic;
+    }
+
     /** Starts reading one epoch. Epochs must be read one at a time, in any order. */
     public EpochReader open(int epoch) {
         return new EpochReader(epoch);

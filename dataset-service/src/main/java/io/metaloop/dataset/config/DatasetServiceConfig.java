@@ -1,0 +1,19 @@
+package io.metaloop.dataset.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "metaloop.datasets")
+public interface DatasetServiceConfig {
+    /** A directory of bundled datasets ({@code fashion-mnist/} …) imported at start-up if missing. */
+    Optional<String> bundledDir();
+
+    /** Images per canonical shard. */
+    @WithDefault("10000")
+    int shardSize();
+
+    /** How many decoded splits to keep in memory. */
+    @WithDefault("4")
+    int cachedSplits();
+}

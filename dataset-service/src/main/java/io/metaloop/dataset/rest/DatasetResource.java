@@ -1,0 +1,75 @@
+package io.metaloop.dataset.rest;
+
+import io.metaloop.contracts.ApiError;
+import io.metaloop.contracts.DatasetInfo;
+import io.metaloop.contracts.FieldError;
+import io.metaloop.contracts.InvalidMessageException;
+import io.metaloop.contracts.Json;
+import io.metaloop.dataset.service.DatasetCatalog;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/datasets")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "datasets")
+public class DatasetResource {
+    private final DatasetCatalog catalog;
+
+    public DatasetResource(DatasetCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @GET
+    @Operation(summary = "List the datasets in the catalogue")
+    public List<DatasetInfo> list() {
+        return catalog.list();
+    }
+
+    @GET
+    @Path("/{name}")
+    @Operation(summary = "One dataset: image shape, classes and split sizes")
+    public Response get(@PathParam("name") String name) {
+        return catalog.manifest(name)
+                .map(m -> Response.ok(m.info()).build())
+                .orElseGet(() -> Response.status(404).entity(ApiError.of(404, "unknown dataset '" + name + "'; known: "
+                        + catalog.list().stream().map(DatasetInfo::name).toList())).build());
+    }
+
+    /** Body of an import: a dataset format and a directory on the dataset-service host. */
+    public record ImportRequest(String format, String path) {
+    }
+
+    @POST
+    @Path("/{name}/import")
+    @Operation(summary = "Import a dataset from files on the dataset-service host into canonical shards")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response importDataset(@PathParam("name") String name, byte[] json) throws IOException {
+        ImportRequest body = Json.readStrict(json, ImportRequest.class);
+        List<FieldError> errors = new ArrayList<>();
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            errors.add(new FieldError("name", "must be lower-case letters, digits and '-'"));
+        }
+        if (body.format() == null) {
+            errors.add(new FieldError("format", "is required; known: " + DatasetCatalog.FORMATS));
+        }
+        if (body.path() == null) {
+            errors.add(new FieldError("path", "is required"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidMessageException(errors);
+        }
+        DatasetInfo info = catalog.importDataset(name, body.format(), java.nio.file.Path.of(body.path()));
+        return Response.status(201).entity(info).build();
+    }
+}

@@ -1,0 +1,202 @@
+package io.metaloop.dataset;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metaloop.contracts.Topics;
+import io.metaloop.contracts.frame.BatchFrame;
+import io.metaloop.datasets.EpochOrder;
+import io.metaloop.datasets.FashionMnist;
+import io.metaloop.datasets.SplitData;
+import io.metaloop.localstack.ProjectLayout;
+import io.metaloop.messaging.BatchQuery;
+import io.metaloop.messaging.BatchStream;
+import io.metaloop.messaging.KafkaClients;
+import io.metaloop.messaging.MessagingException;
+import io.metaloop.messaging.RejectedRecord;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** dataset-service against a real Kafka broker and S3 server, with the bundled Fashion-MNIST. */
+@QuarkusTest
+@QuarkusTestResource(RealInfrastructure.class)
+class DatasetServiceTest {
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private KafkaClients clients;
+    private Producer<String, byte[]> producer;
+    private Admin admin;
+
+    @BeforeEach
+    void connect() {
+        clients = new KafkaClients(bootstrap, "dataset-service-test");
+        producer = new KafkaProducer<>(clients.producer());
+        admin = Admin.create(clients.admin());
+    }
+
+    @AfterEach
+    void disconnect() {
+        producer.close();
+        admin.close();
+    }
+
+    private BatchStream stream(String split, int batchSize, boolean shuffle, List<RejectedRecord> rejected) {
+        BatchQuery query = new BatchQuery("test-" + UUID.randomUUID(), "fashion-mnist", split, 42, batchSize, shuffle, shuffle);
+        return new BatchStream(clients, producer, admin, query, BatchStream.Settings.DEFAULT, rejected::add);
+    }
+
+    private static List<BatchFrame> readEpoch(BatchStream stream, int epoch) throws InterruptedException {
+        List<BatchFrame> frames = new ArrayList<>();
+        BatchStream.EpochReader reader = stream.open(epoch);
+        for (BatchFrame f; (f = reader.next()) != null; ) {
+            frames.add(f);
+        }
+        return frames;
+    }
+
+    @Test
+    void bundledFashionMnistIsInTheCatalogue() {
+        given().when().get("/api/v1/datasets/fashion-mnist").then().statusCode(200)
+                .body("channels", equalTo(1)).body("height", equalTo(28)).body("width", equalTo(28))
+                .body("classes[9]", equalTo("Ankle boot"))
+                .body("splits.train", equalTo(20000)).body("splits.test", equalTo(10000));
+        given().when().get("/api/v1/datasets").then().statusCode(200).body("name", hasItem("fashion-mnist"));
+    }
+
+    @Test
+    void unknownDatasetIsNamed() {
+        given().when().get("/api/v1/datasets/cifar-11").then().statusCode(404)
+                .body("error", containsString("'cifar-11'"));
+    }
+
+    @Test
+    void badImportRequestsNameTheirFields() {
+        given().contentType("application/json").body("{\"path\":\"/nowhere\"}")
+                .when().post("/api/v1/datasets/mnist/import").then().statusCode(400)
+                .body("fields[0].field", equalTo("format"));
+        given().contentType("application/json").body("{\"format\":\"fashion-mnist\",\"path\":\"/nowhere\"}")
+                .when().post("/api/v1/datasets/mnist/import").then().statusCode(400)
+                .body("fields[0].field", equalTo("path"));
+        given().contentType("application/json").body("{\"format\": ")
+                .when().post("/api/v1/datasets/mnist/import").then().statusCode(400)
+                .body("error", containsString("line 1"));
+    }
+
+    @Test
+    void anEpochArrivesInTheOrderGivenBySeedAndEpochWithTheRightImages() throws Exception {
+        SplitData train = FashionMnist.read(ProjectLayout.locate().bundledData().resolve("fashion-mnist")).get("train");
+        int[] order = EpochOrder.permutation(train.count(), 42, 1);
+        List<RejectedRecord> rejected = new ArrayList<>();
+        try (BatchStream stream = stream("train", 500, true, rejected)) {
+            List<BatchFrame> frames = readEpoch(stream, 1);
+            assertEquals(40, frames.size());
+            for (int b = 0; b < frames.size(); b++) {
+                BatchFrame f = frames.get(b);
+                assertEquals(b, f.batchIndex());
+                assertEquals(500, f.count());
+                for (int k : new int[] {0, 137, 499}) {
+                    int example = order[b * 500 + k];
+                    assertArrayEquals(Arrays.copyOfRange(train.pixels(), example * 784, (example + 1) * 784),
+                            Arrays.copyOfRange(f.pixels(), k * 784, (k + 1) * 784), "batch " + b + " image " + k);
+                    assertEquals(train.labels()[example], f.label(k, 0));
+                }
+            }
+        }
+        assertTrue(rejected.isEmpty(), rejected.toString());
+    }
+
+    @Test
+    void twoStreamsWithTheSameSeedAndEpochGetIdenticalBatches() throws Exception {
+        List<BatchFrame> first;
+        List<BatchFrame> second;
+        try (BatchStream a = stream("train", 1000, true, new ArrayList<>())) {
+            first = readEpoch(a, 3);
+        }
+        try (BatchStream b = stream("train", 1000, true, new ArrayList<>())) {
+            second = readEpoch(b, 3);
+        }
+        assertEquals(first, second);
+        try (BatchStream c = stream("train", 1000, true, new ArrayList<>())) {
+            List<BatchFrame> otherEpoch = readEpoch(c, 4);
+            assertTrue(!first.get(0).equals(otherEpoch.get(0)), "epochs 3 and 4 must be ordered differently");
+        }
+    }
+
+    @Test
+    void evaluationOrderKeepsThePartialLastBatch() throws Exception {
+        try (BatchStream stream = stream("test", 3000, false, new ArrayList<>())) {
+            List<BatchFrame> frames = readEpoch(stream, 0);
+            assertEquals(4, frames.size());
+            assertEquals(1000, frames.get(3).count());
+            assertEquals(9, frames.get(0).label(0, 0)); // the first Fashion-MNIST test image is an ankle boot
+        }
+    }
+
+    @Test
+    void corruptFramesAreRejectedWithTheirOffsetAndTheStreamCarriesOn() throws Exception {
+        List<RejectedRecord> rejected = new ArrayList<>();
+        try (BatchStream stream = stream("train", 2000, true, rejected)) {
+            BatchStream.EpochReader reader = stream.open(0);
+            BatchFrame first = reader.next();
+            assertEquals(0, first.batchIndex());
+            // garbage lands on the stream's topic between real frames
+            String topic = topicOf(stream);
+            producer.send(new ProducerRecord<>(topic, "x", "not a frame".getBytes())).get();
+            int count = 1;
+            for (BatchFrame f; (f = reader.next()) != null; ) {
+                assertEquals(count, f.batchIndex());
+                count++;
+            }
+            assertEquals(10, count);
+        }
+        assertEquals(1, rejected.size(), rejected.toString());
+        assertTrue(rejected.get(0).reason().contains("frame"), rejected.get(0).reason());
+        assertTrue(rejected.get(0).offset() >= 0);
+    }
+
+    @Test
+    void unservableRequestsFailTheStreamWithTheReason() {
+        BatchQuery query = new BatchQuery("test-" + UUID.randomUUID(), "no-such-set", "train", 1, 10, true, true);
+        try (BatchStream stream = new BatchStream(clients, producer, admin, query, BatchStream.Settings.DEFAULT, r -> { })) {
+            MessagingException e = assertThrows(MessagingException.class, () -> stream.open(0).next());
+            assertTrue(e.getMessage().contains("unknown dataset 'no-such-set'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void malformedRequestsAreCountedAndSkipped() throws Exception {
+        producer.send(new ProducerRecord<>(Topics.BATCH_REQUESTS, "junk", "{\"streamId\": 5".getBytes())).get();
+        // the service still serves the next valid request
+        try (BatchStream stream = stream("test", 2500, false, new ArrayList<>())) {
+            assertEquals(4, readEpoch(stream, 0).size());
+        }
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("metaloop_rejected_records_total{")
+                && l.contains("metaloop.batch-requests") && !l.endsWith(" 0.0")), metrics);
+        assertTrue(metrics.contains("metaloop_dataset_batches_served_total{"), "batches served metric");
+        assertTrue(metrics.contains("metaloop_dataset_bytes_served_total{"), "bytes served metric");
+    }
+
+    private static String topicOf(BatchStream stream) {
+        return stream.topic();
+    }
+}
