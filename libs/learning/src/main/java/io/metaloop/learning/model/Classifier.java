@@ -27,6 +27,18 @@ public final class Classifier {
         return new Classifier(spec, new Network(layers, spec.inputShape(), dataType, seed));
     }
 
+    /** The trained model of a checkpoint, for evaluation. */
+    public static Classifier fromCheckpoint(io.metaloop.learning.checkpoint.Checkpoint checkpoint) {
+        Classifier classifier = create(checkpoint.model(), checkpoint.seed(), DataType.FLOAT);
+        Network net = classifier.network();
+        if (checkpoint.params().length != net.numParams() || checkpoint.buffers().length != net.buffers().length()) {
+            throw new io.metaloop.learning.checkpoint.CheckpointException("checkpoint arrays do not fit " + checkpoint.model());
+        }
+        net.params().assign(checkpoint.paramsArray());
+        net.buffers().assign(checkpoint.buffersArray());
+        return classifier;
+    }
+
     public ModelSpec spec() {
         return spec;
     }

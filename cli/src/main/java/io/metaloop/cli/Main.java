@@ -1,0 +1,91 @@
+package io.metaloop.cli;
+
+import io.metaloop.localstack.LocalStack;
+import io.metaloop.localstack.ProjectLayout;
+import io.metaloop.localstack.StackException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code metaloop up | status | down | demo}: the embedded stack on this machine, without Docker. */
+public final class Main {
+    private static final String USAGE = """
+            usage: metaloop <command>
+              up       start Kafka, the S3 server and the five services (run directory .metaloop/stack)
+              status   show which parts of the stack are running and ready
+              down     stop exactly the processes 'up' started
+              demo     start a fresh stack, train Conv4 on the bundled Fashion-MNIST, print its test
+                       accuracy, stop everything. Options: --epochs N (default 6)
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        ProjectLayout layout = ProjectLayout.locate();
+        Path stackDir = layout.root().resolve(".metaloop/stack");
+        try {
+            int code = switch (args[0]) {
+                case "up" -> up(layout, stackDir);
+                case "status" -> status(stackDir);
+                case "down" -> down(stackDir);
+                case "demo" -> new Demo(layout, layout.root().resolve(".metaloop/demo"), option(args, "--epochs", 6)).run();
+                default -> {
+                    System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
+                    yield 2;
+                }
+            };
+            System.exit(code);
+        } catch (StackException e) {
+            System.err.println("metaloop: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static int up(ProjectLayout layout, Path dir) {
+        List<String> running = LocalStack.describe(dir).stream().filter(l -> !l.contains("DOWN") && !l.startsWith("no stack")).toList();
+        if (!running.isEmpty()) {
+            System.out.println("a stack is already running in " + dir + " (metaloop down stops it):");
+            running.forEach(System.out::println);
+            return 1;
+        }
+        LocalStack.stopRecorded(dir); // forget parts of an earlier run that died
+        LocalStack stack = LocalStack.start(layout, dir, ProjectLayout.SERVICES, line -> System.out.println("  " + line));
+        System.out.println("stack is up; logs in " + dir.resolve("logs") + " and " + dir + "/{kafka,s3}");
+        System.out.println("  gateway       " + stack.serviceUrl("gateway") + "  (OpenAPI: /q/openapi, metrics: /q/metrics)");
+        System.out.println("  kafka         " + stack.kafkaBootstrap());
+        System.out.println("  s3            " + stack.s3Endpoint() + "  (bucket " + LocalStack.BUCKET + ")");
+        System.out.println("stop it with: bin/metaloop down");
+        return 0;
+    }
+
+    private static int status(Path dir) {
+        LocalStack.describe(dir).forEach(System.out::println);
+        return 0;
+    }
+
+    private static int down(Path dir) {
+        List<String> stopped = LocalStack.stopRecorded(dir);
+        System.out.println(stopped.isEmpty() ? "nothing was running in " + dir : "stopped " + String.join(", ", stopped));
+        return 0;
+    }
+
+    static int option(String[] args, String name, int fallback) {
+        int i = Arrays.asList(args).indexOf(name);
+        if (i < 0) {
+            return fallback;
+        }
+        if (i + 1 >= args.length) {
+            throw new StackException(name + " needs a value");
+        }
+        try {
+            return Integer.parseInt(args[i + 1]);
+        } catch (NumberFormatException e) {
+            throw new StackException(name + " must be a whole number, got '" + args[i + 1] + "'");
+        }
+    }
+}

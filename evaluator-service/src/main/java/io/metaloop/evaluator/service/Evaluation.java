@@ -1,0 +1,102 @@
+package io.metaloop.evaluator.service;
+
+import io.metaloop.contracts.EvalRequest;
+import io.metaloop.contracts.EvalResult;
+import io.metaloop.contracts.JobEvent;
+import io.metaloop.contracts.Json;
+import io.metaloop.contracts.Topics;
+import io.metaloop.contracts.frame.BatchFrame;
+import io.metaloop.evaluator.config.EvaluatorConfig;
+import io.metaloop.evaluator.messaging.JobEventPublisher;
+import io.metaloop.learning.checkpoint.CheckpointCodec;
+import io.metaloop.learning.data.Images;
+import io.metaloop.learning.model.Classifier;
+import io.metaloop.messaging.BatchQuery;
+import io.metaloop.messaging.BatchStream;
+import io.metaloop.messaging.KafkaClients;
+import io.metaloop.storage.ObjectKeys;
+import io.metaloop.storage.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * Classification accuracy of a checkpoint on a whole split: loads the checkpoint from the object
+ * store, streams the split over Kafka in stored order, and publishes an {@link EvalResult} (and a
+ * copy under {@code reports/}). Failures become FAILED job events.
+ */
+@ApplicationScoped
+public class Evaluation {
+    private static final Logger LOG = Logger.getLogger(Evaluation.class);
+
+    private final KafkaClients clients;
+    private final Producer<String, byte[]> producer;
+    private final Admin admin;
+    private final ObjectStore store;
+    private final JobEventPublisher events;
+    private final EvaluatorMetrics metrics;
+    private final EvaluatorConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    public Evaluation(KafkaClients clients, Producer<String, byte[]> producer, Admin admin, ObjectStore store,
+                      JobEventPublisher events, EvaluatorMetrics metrics, EvaluatorConfig config) {
+        this.clients = clients;
+        this.producer = producer;
+        this.admin = admin;
+        this.store = store;
+        this.events = events;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    public void run(EvalRequest request, String worker) throws InterruptedException {
+        long start = System.nanoTime();
+        long examples = 0;
+        try {
+            events.publish(new JobEvent(request.experimentId(), JobEvent.Type.EVALUATING, worker, null, null, null, null,
+                    clock.instant()));
+            Classifier model = Classifier.fromCheckpoint(CheckpointCodec.decode(store.require(request.checkpointKey())));
+            long correct = 0;
+            BatchQuery query = new BatchQuery(request.experimentId() + "-eval-" + start, request.dataset(), request.split(),
+                    0, config.batchSize(), false, false);
+            BatchStream.Settings settings = new BatchStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
+                    Duration.ofMinutes(3));
+            try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected)) {
+                BatchStream.EpochReader reader = stream.open(0);
+                for (BatchFrame batch; (batch = reader.next()) != null; ) {
+                    int[] predicted = model.predict(Images.toTensor(batch, model.network().dataType()));
+                    int[] labels = Images.labels(batch, 0);
+                    for (int i = 0; i < labels.length; i++) {
+                        if (predicted[i] == labels[i]) {
+                            correct++;
+                        }
+                    }
+                    examples += labels.length;
+                    metrics.trials(labels.length);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EvalResult result = new EvalResult(request.experimentId(), request.dataset(), request.split(),
+                    request.checkpointKey(), examples, correct, examples == 0 ? 0 : (double) correct / examples, seconds,
+                    worker, clock.instant());
+            store.put(ObjectKeys.evaluationReport(request.experimentId()), Json.write(result), "application/json");
+            producer.send(new ProducerRecord<>(Topics.EVAL_RESULTS, request.experimentId(), Json.write(result))).get();
+            metrics.evaluationDone(System.nanoTime() - start, examples, "succeeded");
+            LOG.infof("%s: accuracy %.4f on %d %s images in %.1f s", request.experimentId(), result.accuracy(), examples,
+                    request.split(), seconds);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            LOG.errorf(cause, "%s: evaluation failed", request.experimentId());
+            metrics.evaluationDone(System.nanoTime() - start, examples, "failed");
+            events.publish(new JobEvent(request.experimentId(), JobEvent.Type.FAILED, worker, null, null, null,
+                    "evaluation failed: " + cause.getMessage(), clock.instant()));
+        }
+    }
+}

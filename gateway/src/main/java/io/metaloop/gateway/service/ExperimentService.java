@@ -1,0 +1,108 @@
+package io.metaloop.gateway.service;
+
+import io.metaloop.contracts.DatasetInfo;
+import io.metaloop.contracts.EvalRequest;
+import io.metaloop.contracts.EvalResult;
+import io.metaloop.contracts.ExperimentRecord;
+import io.metaloop.contracts.ExperimentSpec;
+import io.metaloop.contracts.FieldError;
+import io.metaloop.contracts.InvalidMessageException;
+import io.metaloop.contracts.JobEvent;
+import io.metaloop.contracts.Json;
+import io.metaloop.contracts.Topics;
+import io.metaloop.contracts.TrainJob;
+import io.metaloop.messaging.MessagingException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+/**
+ * The experiment life cycle: a submission becomes a stored record and a job on the queue; job
+ * events and evaluation results move the record on; a trained model is sent for evaluation.
+ */
+@ApplicationScoped
+public class ExperimentService {
+    private static final Logger LOG = Logger.getLogger(ExperimentService.class);
+    static final String EVALUATION_SPLIT = "test";
+
+    private final ExperimentStore store;
+    private final DatasetCatalogClient datasets;
+    private final Producer<String, byte[]> producer;
+    private final Clock clock = Clock.systemUTC();
+
+    public ExperimentService(ExperimentStore store, DatasetCatalogClient datasets, Producer<String, byte[]> producer) {
+        this.store = store;
+        this.datasets = datasets;
+        this.producer = producer;
+    }
+
+    public ExperimentRecord submit(ExperimentSpec spec) {
+        DatasetInfo dataset = datasets.find(spec.dataset()).orElseThrow(() -> new InvalidMessageException("dataset",
+                "unknown dataset '" + spec.dataset() + "'; known: " + datasets.names()));
+        for (String split : List.of("train", EVALUATION_SPLIT)) {
+            if (!dataset.splits().containsKey(split)) {
+                throw new InvalidMessageException(List.of(new FieldError("dataset", "dataset '" + spec.dataset()
+                        + "' has no '" + split + "' split; it has " + dataset.splits().keySet())));
+            }
+        }
+        String id = "exp-" + UUID.randomUUID().toString().substring(0, 12);
+        ExperimentRecord record = store.save(ExperimentRecord.queued(id, spec, clock.instant()));
+        try {
+            send(Topics.JOBS, id, new TrainJob(id, spec, dataset, 1, clock.instant()));
+        } catch (RuntimeException e) {
+            store.update(id, r -> r.apply(new JobEvent(id, JobEvent.Type.FAILED, "gateway", null, null, null,
+                    "could not queue the job: " + e.getMessage(), clock.instant())));
+            throw e;
+        }
+        LOG.infof("queued %s: %s", id, spec);
+        return record;
+    }
+
+    public Optional<ExperimentRecord> get(String id) {
+        return store.get(id);
+    }
+
+    public List<ExperimentRecord> list() {
+        return store.list();
+    }
+
+    /** Folds a trainer's or evaluator's event into its experiment; a freshly trained model goes to evaluation. */
+    public void onJobEvent(JobEvent event) {
+        Optional<ExperimentRecord> before = store.get(event.experimentId());
+        if (before.isEmpty()) {
+            LOG.warnf("event %s for unknown experiment %s ignored", event.type(), event.experimentId());
+            return;
+        }
+        if (event.type() == JobEvent.Type.TRAINED && !before.get().state().isTerminal() && event.checkpointKey() != null) {
+            // the request goes out before the state change is stored: a crash in between re-sends it, never loses it
+            send(Topics.EVAL_REQUESTS, event.experimentId(), new EvalRequest(event.experimentId(),
+                    before.get().spec().dataset(), EVALUATION_SPLIT, event.checkpointKey(), clock.instant()));
+        }
+        store.update(event.experimentId(), r -> r.apply(event));
+    }
+
+    public void onEvalResult(EvalResult result) {
+        if (store.update(result.experimentId(), r -> r.apply(result)).isEmpty()) {
+            LOG.warnf("evaluation result for unknown experiment %s ignored", result.experimentId());
+        } else {
+            LOG.infof("%s: %s accuracy %.4f", result.experimentId(), result.split(), result.accuracy());
+        }
+    }
+
+    private void send(String topic, String key, Object message) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, Json.write(message))).get();
+        } catch (ExecutionException e) {
+            throw new MessagingException("cannot publish to " + topic + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MessagingException("interrupted publishing to " + topic, e);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.metaloop.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "metaloop.trainer")
+public interface TrainerConfig {
+    /** Batches requested ahead of the one being trained on: bounds memory and hides the data path's latency. */
+    @WithDefault("16")
+    int prefetchBatches();
+
+    /** How often a running job publishes a PROGRESS event. */
+    @WithDefault("PT2S")
+    Duration progressInterval();
+
+    /** How long one look at the job queue waits before the worker looks again. */
+    @WithDefault("PT2S")
+    Duration queuePoll();
+}

@@ -1,0 +1,102 @@
+package io.metaloop.trainer.service;
+
+import io.metaloop.contracts.DatasetInfo;
+import io.metaloop.contracts.JobEvent;
+import io.metaloop.contracts.Progress;
+import io.metaloop.contracts.TrainJob;
+import io.metaloop.learning.checkpoint.Checkpoint;
+import io.metaloop.learning.method.Methods;
+import io.metaloop.learning.method.TrainingMethod;
+import io.metaloop.learning.model.ModelSpec;
+import io.metaloop.learning.train.TrainingLoop;
+import io.metaloop.messaging.BatchQuery;
+import io.metaloop.messaging.BatchStream;
+import io.metaloop.messaging.KafkaClients;
+import io.metaloop.trainer.config.TrainerConfig;
+import io.metaloop.trainer.messaging.JobEventPublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Producer;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one training job: builds the method, resumes from the experiment's latest checkpoint if
+ * there is one, streams the training split over Kafka, and reports STARTED, PROGRESS,
+ * EPOCH_COMPLETED and TRAINED (or FAILED) events.
+ */
+@ApplicationScoped
+public class JobRunner {
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+
+    private final KafkaClients clients;
+    private final Producer<String, byte[]> producer;
+    private final Admin admin;
+    private final CheckpointRepository checkpoints;
+    private final JobEventPublisher events;
+    private final TrainerMetrics metrics;
+    private final TrainerConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    public JobRunner(KafkaClients clients, Producer<String, byte[]> producer, Admin admin,
+                     CheckpointRepository checkpoints, JobEventPublisher events, TrainerMetrics metrics,
+                     TrainerConfig config) {
+        this.clients = clients;
+        this.producer = producer;
+        this.admin = admin;
+        this.checkpoints = checkpoints;
+        this.events = events;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    public void run(TrainJob job, String worker) throws InterruptedException {
+        String id = job.experimentId();
+        int epochs = job.spec().epochs();
+        metrics.busy(true);
+        try {
+            DatasetInfo data = job.dataset();
+            ModelSpec model = new ModelSpec(job.spec().backbone(), data.channels(), data.height(), data.width(),
+                    data.classes().size());
+            TrainingMethod method = Methods.create(job.spec().method(), model, job.spec().learningRate(), job.spec().seed());
+            int startEpoch = 0;
+            Optional<Checkpoint> resume = checkpoints.latest(id);
+            if (resume.isPresent()) {
+                method.restore(resume.get());
+                startEpoch = resume.get().epochsDone();
+                LOG.infof("%s: resuming after epoch %d", id, startEpoch);
+            }
+            events.publish(new JobEvent(id, JobEvent.Type.STARTED, worker, new Progress(startEpoch, epochs, 0, 0),
+                    null, null, null, clock.instant()));
+            BatchQuery query = new BatchQuery(id + "-train-" + job.attempt(), data.name(), "train", job.spec().seed(),
+                    job.spec().batchSize(), true, true);
+            BatchStream.Settings settings = new BatchStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
+                    Duration.ofMinutes(3));
+            ProgressReporter reporter = new ProgressReporter(id, worker, epochs, config.progressInterval(), events, metrics, clock);
+            String finalKey;
+            try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected)) {
+                TrainingLoop loop = new TrainingLoop(method, new KafkaBatchSource(stream), checkpoints, reporter);
+                finalKey = loop.run(id, job.spec().seed(), startEpoch, epochs);
+            }
+            if (finalKey == null) {
+                finalKey = checkpoints.save(method.checkpoint(id, epochs, job.spec().seed()));
+            }
+            events.publish(new JobEvent(id, JobEvent.Type.TRAINED, worker, new Progress(epochs, epochs, 0, 0),
+                    reporter.last(), finalKey, null, clock.instant()));
+            metrics.jobFinished("trained");
+            LOG.infof("%s: trained, final checkpoint %s", id, finalKey);
+        } catch (InterruptedException e) {
+            metrics.jobFinished("interrupted");
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "%s: training failed", id);
+            metrics.jobFinished("failed");
+            events.publish(new JobEvent(id, JobEvent.Type.FAILED, worker, null, null, null,
+                    "training failed: " + e.getMessage(), clock.instant()));
+        } finally {
+            metrics.busy(false);
+        }
+    }
+}
