@@ -20,7 +20,6 @@ public class EvaluatorMetrics {
     private final MeterRegistry registry;
     private final Counter trials;
     private final Timer evaluation;
-    private final Counter rejectedFrames;
     private volatile double trialsPerSecond;
 
     public EvaluatorMetrics(MeterRegistry registry) {
@@ -28,8 +27,6 @@ public class EvaluatorMetrics {
         this.trials = Counter.builder("metaloop.evaluator.trials").description("Evaluation trials completed").register(registry);
         this.evaluation = Timer.builder("metaloop.evaluator.evaluation").description("Wall time of one evaluation")
                 .register(registry);
-        this.rejectedFrames = Counter.builder("metaloop.rejected.records").tag("topic", "metaloop.batches")
-                .description("Kafka records that could not be decoded and were skipped").register(registry);
         Gauge.builder("metaloop.evaluator.trials.per.second", this, m -> m.trialsPerSecond)
                 .description("Trials per second of the last evaluation").register(registry);
     }
@@ -45,7 +42,7 @@ public class EvaluatorMetrics {
     }
 
     void rejected(RejectedRecord record) {
-        rejectedFrames.increment();
+        registry.counter("metaloop.rejected.records", "topic", record.topicFamily()).increment();
         LOG.warn("skipping " + record);
     }
 }

@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 public final class Json {
     private static final ObjectMapper MAPPER = configure(new ObjectMapper());
     /** REST bodies come from people: an unknown field there is a typo worth reporting. */
+    // Missing fields arrive as null, so the request's own validation can name every one at once.
     private static final ObjectMapper STRICT = configure(new ObjectMapper())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
     private Json() {
     }
@@ -85,7 +87,7 @@ public final class Json {
         if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
             String path = path(jme);
             String problem = jme.getOriginalMessage();
-            if (problem != null && problem.startsWith("Missing required creator property")) {
+            if (problem != null && problem.contains("Missing") && problem.contains("creator property")) {
                 problem = "is required";
             }
             return new InvalidMessageException(path, problem);

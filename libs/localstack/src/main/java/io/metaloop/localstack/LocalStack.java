@@ -30,6 +30,7 @@ public final class LocalStack implements AutoCloseable {
     private final String marker;
     private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
     private final List<StackState.Part> parts = new ArrayList<>();
+    private final Map<String, List<String>> serviceCommands = new LinkedHashMap<>();
     private String kafkaBootstrap;
     private String s3Endpoint;
 
@@ -108,8 +109,10 @@ public final class LocalStack implements AutoCloseable {
         for (String service : services) {
             int port = ports.get(service);
             progress.accept("starting " + service + " on 127.0.0.1:" + port);
-            ManagedProcess p = ManagedProcess.start(service, serviceCommand(layout, service, port, ports),
-                    Map.of(), runDir, runDir.resolve("logs").resolve(service + ".log"));
+            List<String> command = serviceCommand(layout, service, port, ports);
+            serviceCommands.put(service, command);
+            ManagedProcess p = ManagedProcess.start(service, command, Map.of(), runDir,
+                    runDir.resolve("logs").resolve(service + ".log"));
             started.put(service, p);
             register(service, port, "http://127.0.0.1:" + port, p);
         }
@@ -119,6 +122,23 @@ public final class LocalStack implements AutoCloseable {
             e.getValue().awaitReady("ready (" + url + ")", Duration.ofSeconds(120), () -> httpOk(url));
             progress.accept(e.getKey() + " is ready");
         }
+    }
+
+    /** Stops one service and starts it again on the same port; returns once it is ready. */
+    public void restart(String service) {
+        List<String> command = serviceCommands.get(service);
+        ManagedProcess old = processes.get(service);
+        if (command == null || old == null) {
+            throw new StackException(service + " is not a service of this stack");
+        }
+        old.stop(15_000);
+        ManagedProcess fresh = ManagedProcess.start(service, command, Map.of(), runDir, old.log());
+        processes.put(service, fresh);
+        StackState.Part part = state().part(service).orElseThrow();
+        parts.replaceAll(p -> p.name().equals(service) ? new StackState.Part(service, fresh.pid(), p.port(), p.log(), p.url()) : p);
+        writeState();
+        String url = part.url() + "/q/health/ready";
+        fresh.awaitReady("ready again (" + url + ")", Duration.ofSeconds(120), () -> httpOk(url));
     }
 
     private List<String> serviceCommand(ProjectLayout layout, String service, int port, Map<String, Integer> ports) {

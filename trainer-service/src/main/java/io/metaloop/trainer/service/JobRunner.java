@@ -83,7 +83,7 @@ public class JobRunner {
             if (finalKey == null) {
                 finalKey = checkpoints.save(method.checkpoint(id, epochs, job.spec().seed()));
             }
-            events.publish(new JobEvent(id, JobEvent.Type.TRAINED, worker, new Progress(epochs, epochs, 0, 0),
+            events.publish(new JobEvent(id, JobEvent.Type.TRAINED, worker, new Progress(epochs, epochs, 0, reporter.stepsPerEpoch()),
                     reporter.last(), finalKey, null, clock.instant()));
             metrics.jobFinished("trained");
             LOG.infof("%s: trained, final checkpoint %s", id, finalKey);

@@ -29,6 +29,7 @@ final class ProgressReporter implements TrainingListener {
     private long windowCompute;
     private long windowWait;
     private TrainingMetrics last;
+    private long stepsPerEpoch;
 
     ProgressReporter(String experimentId, String worker, int epochs, Duration interval, JobEventPublisher events,
                      TrainerMetrics metrics, Clock clock) {
@@ -58,11 +59,17 @@ final class ProgressReporter implements TrainingListener {
 
     @Override
     public void onEpochEnd(int epochsDone, long stepsPerEpoch, String checkpointKey) {
+        this.stepsPerEpoch = stepsPerEpoch;
         if (windowSteps > 0) {
             flush();
         }
         events.publish(new JobEvent(experimentId, JobEvent.Type.EPOCH_COMPLETED, worker,
                 new Progress(epochsDone, epochs, 0, stepsPerEpoch), last, checkpointKey, null, clock.instant()));
+    }
+
+    /** Batches per epoch, known once an epoch has ended (0 before). */
+    long stepsPerEpoch() {
+        return stepsPerEpoch;
     }
 
     /** The measurements of the last complete window. */

@@ -18,7 +18,6 @@ public class TrainerMetrics {
     private final Timer step;
     private final Timer dataWait;
     private final Counter images;
-    private final Counter rejectedFrames;
     private volatile double loss = Double.NaN;
     private volatile double imagesPerSecond;
     private volatile int busy;
@@ -30,8 +29,6 @@ public class TrainerMetrics {
         this.dataWait = Timer.builder("metaloop.trainer.data.wait")
                 .description("Time a training step waited for its batch").publishPercentiles(0.5, 0.95).register(registry);
         this.images = Counter.builder("metaloop.trainer.images").description("Images trained on").register(registry);
-        this.rejectedFrames = Counter.builder("metaloop.rejected.records").tag("topic", "metaloop.batches")
-                .description("Kafka records that could not be decoded and were skipped").register(registry);
         Gauge.builder("metaloop.trainer.loss", this, m -> m.loss).description("Mean training loss, last report")
                 .register(registry);
         Gauge.builder("metaloop.trainer.images.per.second", this, m -> m.imagesPerSecond)
@@ -62,7 +59,7 @@ public class TrainerMetrics {
     }
 
     void rejected(RejectedRecord record) {
-        rejectedFrames.increment();
+        registry.counter("metaloop.rejected.records", "topic", record.topicFamily()).increment();
         LOG.warn("skipping " + record);
     }
 }
