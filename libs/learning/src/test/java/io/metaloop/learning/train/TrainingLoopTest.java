@@ -1,0 +1,138 @@
+package io.metaloop.learning.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metaloop.contracts.frame.BatchFrame;
+import io.metaloop.learning.checkpoint.Checkpoint;
+import io.metaloop.learning.method.TrainingMethod;
+import io.metaloop.learning.model.Classifier;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The loop's bookkeeping, with an in-memory batch source and a method that records what it sees. */
+class TrainingLoopTest {
+    private static BatchFrame batch(int epoch, long index, long total) {
+        return new BatchFrame(epoch, index, total, 2, 1, 1, 1, 1, new byte[2], new int[2]);
+    }
+
+    /** Delivers {@code perEpoch} batches per epoch, optionally swapping two of them. */
+    private static BatchSource source(int perEpoch, boolean swap) {
+        return epoch -> new BatchSource.EpochStream() {
+            private long next;
+
+            @Override
+            public BatchFrame next() {
+                if (next >= perEpoch) {
+                    return null;
+                }
+                long index = swap && next == 1 ? 2 : swap && next == 2 ? 1 : next;
+                next++;
+                return batch(epoch, index, perEpoch);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static final class RecordingMethod implements TrainingMethod {
+        final List<String> steps = new ArrayList<>();
+        double loss = 1.0;
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public double step(BatchFrame b) {
+            steps.add(b.epoch() + ":" + b.batchIndex());
+            return loss;
+        }
+
+        @Override
+        public Classifier model() {
+            throw new UnsupportedOperationException("not needed by the loop");
+        }
+
+        @Override
+        public Checkpoint checkpoint(String experimentId, int epochsDone, long seed) {
+            return new Checkpoint(experimentId, "recording", null, epochsDone, 0, seed, new float[0], new float[0],
+                    new float[0], new float[0]);
+        }
+
+        @Override
+        public void restore(Checkpoint checkpoint) {
+        }
+    }
+
+    @Test
+    void runsEveryBatchOfTheRemainingEpochsAndCheckpointsEach() throws Exception {
+        RecordingMethod method = new RecordingMethod();
+        List<String> saved = new ArrayList<>();
+        List<StepReport> reports = new ArrayList<>();
+        List<String> epochEnds = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onStep(StepReport report) {
+                reports.add(report);
+            }
+
+            @Override
+            public void onEpochEnd(int epochsDone, long stepsPerEpoch, String key) {
+                epochEnds.add(epochsDone + "/" + stepsPerEpoch + "@" + key);
+            }
+        };
+        CheckpointStore store = c -> {
+            saved.add("e" + c.epochsDone());
+            return "key-" + c.epochsDone();
+        };
+        String last = new TrainingLoop(method, source(3, false), store, listener).run("x", 5, 1, 3);
+        assertEquals(List.of("1:0", "1:1", "1:2", "2:0", "2:1", "2:2"), method.steps);
+        assertEquals(List.of("e2", "e3"), saved);
+        assertEquals(List.of("2/3@key-2", "3/3@key-3"), epochEnds);
+        assertEquals("key-3", last);
+        assertEquals(6, reports.size());
+        assertEquals(3, reports.get(2).step());
+        assertTrue(reports.stream().allMatch(r -> r.dataWaitNanos() >= 0 && r.computeNanos() >= 0 && r.images() == 2));
+    }
+
+    @Test
+    void outOfOrderBatchesStopTraining() {
+        var e = assertThrows(IllegalStateException.class,
+                () -> new TrainingLoop(new RecordingMethod(), source(4, true), c -> "k", noListener()).run("x", 1, 0, 1));
+        assertEquals("expected batch 1 of epoch 0, got 2 of epoch 0", e.getMessage());
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingNamingTheStep() {
+        RecordingMethod method = new RecordingMethod();
+        method.loss = Double.NaN;
+        var e = assertThrows(IllegalStateException.class,
+                () -> new TrainingLoop(method, source(2, false), c -> "k", noListener()).run("x", 1, 0, 1));
+        assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains("step 1"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyEpochIsAnError() {
+        var e = assertThrows(IllegalStateException.class,
+                () -> new TrainingLoop(new RecordingMethod(), source(0, false), c -> "k", noListener()).run("x", 1, 0, 1));
+        assertEquals("epoch 0 delivered no batches", e.getMessage());
+    }
+
+    private static TrainingListener noListener() {
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepReport report) {
+            }
+
+            @Override
+            public void onEpochEnd(int epochsDone, long stepsPerEpoch, String key) {
+            }
+        };
+    }
+}
