@@ -8,17 +8,13 @@ import io.metaloop.localstack.LocalStack;
 import io.metaloop.localstack.ProjectLayout;
 import io.metaloop.localstack.StackException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The demo experiment end to end on a fresh embedded stack: Conv4 trained on the bundled
@@ -42,7 +38,7 @@ final class Demo {
     int run() {
         long start = System.nanoTime();
         LocalStack.stopRecorded(runDir); // a demo interrupted earlier may have left its stack behind
-        deleteRecursively(runDir);
+        LocalStack.deleteRunDirectory(runDir);
         LocalStack stack = LocalStack.start(layout, runDir, ProjectLayout.SERVICES, line -> System.out.println("  " + line));
         Thread cleanup = new Thread(stack::close, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -143,16 +139,4 @@ final class Demo {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
-        }
-    }
 }

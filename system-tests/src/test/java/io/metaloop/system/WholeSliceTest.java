@@ -43,12 +43,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 class WholeSliceTest {
     private static final ObjectMapper TREE = new ObjectMapper();
     private static LocalStack stack;
+    private static Path runDir;
     private static String gateway;
     private static String experimentId;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path runDir = Files.createTempDirectory("metaloop-system-test-");
+        runDir = Files.createTempDirectory("metaloop-system-test-");
         stack = LocalStack.start(ProjectLayout.locate(), runDir, ProjectLayout.SERVICES,
                 line -> System.out.println("[stack] " + line));
         gateway = stack.serviceUrl("gateway");
@@ -58,6 +59,7 @@ class WholeSliceTest {
     static void stopStack() {
         if (stack != null) {
             stack.close();
+            LocalStack.deleteRunDirectory(runDir);
         }
     }
 
@@ -217,6 +219,28 @@ class WholeSliceTest {
         assertTrue(gatewayMetrics.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
                 && l.contains("status=\"400\"") && l.contains("uri=\"/api/v1/experiments\"") && l.contains("method=\"POST\"")),
                 "requests by route and status:\n" + gatewayMetrics.lines().filter(l -> l.startsWith("http_server")).toList());
+    }
+
+    @Test
+    @Order(6)
+    void aJobInterruptedByATrainerShutdownIsResumedFromItsCheckpoint() {
+        HttpResponse<String> created = Http.postJson(gateway + "/api/v1/experiments", """
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4",
+                 "epochs":3,"batchSize":128,"learningRate":0.005,"seed":11}""");
+        assertEquals(201, created.statusCode(), created.body());
+        String id = Json.read(created.body(), ExperimentRecord.class).id();
+        await(id, r -> r.progress().epoch() >= 1, Duration.ofMinutes(3));
+        stack.restart("trainer-service"); // SIGTERM: the job in hand goes back on the queue
+        ExperimentRecord done = await(id, r -> r.state().isTerminal(), Duration.ofMinutes(5));
+        assertEquals(ExperimentState.SUCCEEDED, done.state(), "error: " + done.error());
+        assertEquals("checkpoints/" + id + "/epoch-0003.ckpt", done.checkpointKey());
+        assertTrue(done.result().accuracy() > 0.70, "accuracy " + done.result().accuracy());
+        // the restarted trainer trained only the epochs after the last checkpoint, not all three
+        double images = Http.metric(Http.get(stack.serviceUrl("trainer-service") + "/q/metrics").body(),
+                "metaloop_trainer_images_total");
+        int epochImages = 156 * 128;
+        assertTrue(images > 0 && images <= 2 * epochImages && images % epochImages == 0,
+                "images trained after the restart: " + images);
     }
 
     private static JsonNode readTree(String json) {

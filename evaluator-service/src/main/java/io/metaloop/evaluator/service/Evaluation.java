@@ -4,7 +4,6 @@ import io.metaloop.contracts.EvalRequest;
 import io.metaloop.contracts.EvalResult;
 import io.metaloop.contracts.JobEvent;
 import io.metaloop.contracts.Json;
-import io.metaloop.contracts.Topics;
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.evaluator.config.EvaluatorConfig;
 import io.metaloop.evaluator.messaging.JobEventPublisher;
@@ -19,16 +18,16 @@ import io.metaloop.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.jboss.logging.Logger;
 
 /**
  * Classification accuracy of a checkpoint on a whole split: loads the checkpoint from the object
  * store, streams the split over Kafka in stored order, and publishes an {@link EvalResult} (and a
- * copy under {@code reports/}). Failures become FAILED job events.
+ * copy under {@code reports/}). Failures become FAILED job events; an evaluation interrupted by a
+ * shutdown goes back on the queue.
  */
 @ApplicationScoped
 public class Evaluation {
@@ -85,18 +84,20 @@ public class Evaluation {
                     request.checkpointKey(), examples, correct, examples == 0 ? 0 : (double) correct / examples, seconds,
                     worker, clock.instant());
             store.put(ObjectKeys.evaluationReport(request.experimentId()), Json.write(result), "application/json");
-            producer.send(new ProducerRecord<>(Topics.EVAL_RESULTS, request.experimentId(), Json.write(result))).get();
+            events.publish(result);
             metrics.evaluationDone(System.nanoTime() - start, examples, "succeeded");
             LOG.infof("%s: accuracy %.4f on %d %s images in %.1f s", request.experimentId(), result.accuracy(), examples,
                     request.split(), seconds);
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (ExecutionException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.errorf(cause, "%s: evaluation failed", request.experimentId());
+        } catch (InterruptedException | InterruptException e) {
+            // this replica is shutting down: hand the evaluation back for another evaluator
+            metrics.evaluationDone(System.nanoTime() - start, examples, "requeued");
+            events.requeue(request);
+            throw new InterruptedException("evaluation of " + request.experimentId() + " handed back");
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: evaluation failed", request.experimentId());
             metrics.evaluationDone(System.nanoTime() - start, examples, "failed");
             events.publish(new JobEvent(request.experimentId(), JobEvent.Type.FAILED, worker, null, null, null,
-                    "evaluation failed: " + cause.getMessage(), clock.instant()));
+                    "evaluation failed: " + e.getMessage(), clock.instant()));
         }
     }
 }

@@ -8,18 +8,15 @@ import io.metaloop.contracts.ExperimentSpec;
 import io.metaloop.contracts.FieldError;
 import io.metaloop.contracts.InvalidMessageException;
 import io.metaloop.contracts.JobEvent;
-import io.metaloop.contracts.Json;
 import io.metaloop.contracts.Topics;
 import io.metaloop.contracts.TrainJob;
-import io.metaloop.messaging.MessagingException;
+import io.metaloop.messaging.MessagePublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,13 +30,13 @@ public class ExperimentService {
 
     private final ExperimentStore store;
     private final DatasetCatalogClient datasets;
-    private final Producer<String, byte[]> producer;
+    private final MessagePublisher publisher;
     private final Clock clock = Clock.systemUTC();
 
     public ExperimentService(ExperimentStore store, DatasetCatalogClient datasets, Producer<String, byte[]> producer) {
         this.store = store;
         this.datasets = datasets;
-        this.producer = producer;
+        this.publisher = new MessagePublisher(producer);
     }
 
     public ExperimentRecord submit(ExperimentSpec spec) {
@@ -96,13 +93,6 @@ public class ExperimentService {
     }
 
     private void send(String topic, String key, Object message) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, Json.write(message))).get();
-        } catch (ExecutionException e) {
-            throw new MessagingException("cannot publish to " + topic + ": " + e.getCause().getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MessagingException("interrupted publishing to " + topic, e);
-        }
+        publisher.send(topic, key, message);
     }
 }

@@ -5,7 +5,7 @@ import io.metaloop.contracts.InvalidMessageException;
 import io.metaloop.contracts.Json;
 import io.metaloop.contracts.Topics;
 import io.metaloop.messaging.KafkaClients;
-import io.metaloop.messaging.MessagingException;
+import io.metaloop.messaging.MessagePublisher;
 import io.metaloop.messaging.TopicSetup;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,13 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
@@ -40,7 +38,7 @@ public class ExperimentStore {
     private static final Logger LOG = Logger.getLogger(ExperimentStore.class);
 
     private final KafkaClients clients;
-    private final Producer<String, byte[]> producer;
+    private final MessagePublisher publisher;
     private final Admin admin;
     private final Map<String, ExperimentRecord> experiments = new ConcurrentHashMap<>();
     private volatile boolean loaded;
@@ -49,7 +47,7 @@ public class ExperimentStore {
 
     public ExperimentStore(KafkaClients clients, Producer<String, byte[]> producer, Admin admin) {
         this.clients = clients;
-        this.producer = producer;
+        this.publisher = new MessagePublisher(producer);
         this.admin = admin;
     }
 
@@ -122,14 +120,7 @@ public class ExperimentStore {
 
     /** Stores a record durably (waits for the broker) and then shows it. */
     public ExperimentRecord save(ExperimentRecord record) {
-        try {
-            producer.send(new ProducerRecord<>(Topics.EXPERIMENTS, record.id(), Json.write(record))).get();
-        } catch (ExecutionException e) {
-            throw new MessagingException("cannot store experiment " + record.id() + ": " + e.getCause().getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MessagingException("interrupted storing experiment " + record.id(), e);
-        }
+        publisher.send(Topics.EXPERIMENTS, record.id(), record);
         keepNewest(record);
         return record;
     }

@@ -243,6 +243,20 @@ public final class LocalStack implements AutoCloseable {
         return stopped;
     }
 
+    /** Removes a run directory and everything in it (logs, Kafka and S3 data). */
+    public static void deleteRunDirectory(Path runDir) {
+        if (!Files.exists(runDir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(runDir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + runDir, e);
+        }
+    }
+
     /** One line per recorded part: alive or not, and ready for services. */
     public static List<String> describe(Path runDir) {
         List<String> lines = new ArrayList<>();

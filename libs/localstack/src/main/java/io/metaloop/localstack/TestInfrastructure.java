@@ -23,7 +23,10 @@ public final class TestInfrastructure {
                 Path runDir = Files.createTempDirectory("metaloop-test-stack-");
                 LocalStack stack = LocalStack.startInfrastructure(ProjectLayout.locate(), runDir,
                         line -> System.out.println("[test stack] " + line));
-                Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "test-stack-shutdown"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stack.close();
+                    LocalStack.deleteRunDirectory(runDir);
+                }, "test-stack-shutdown"));
                 shared = stack;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -20,12 +20,14 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.InterruptException;
 import org.jboss.logging.Logger;
 
 /**
  * Runs one training job: builds the method, resumes from the experiment's latest checkpoint if
  * there is one, streams the training split over Kafka, and reports STARTED, PROGRESS,
- * EPOCH_COMPLETED and TRAINED (or FAILED) events.
+ * EPOCH_COMPLETED and TRAINED (or FAILED) events. A job interrupted by a shutdown goes back on
+ * the queue. (A replica killed outright cannot do that; see the README's known limits.)
  */
 @ApplicationScoped
 public class JobRunner {
@@ -87,9 +89,12 @@ public class JobRunner {
                     reporter.last(), finalKey, null, clock.instant()));
             metrics.jobFinished("trained");
             LOG.infof("%s: trained, final checkpoint %s", id, finalKey);
-        } catch (InterruptedException e) {
-            metrics.jobFinished("interrupted");
-            throw e;
+        } catch (InterruptedException | InterruptException e) {
+            // this replica is shutting down: hand the job back so another trainer resumes it from its checkpoint
+            metrics.jobFinished("requeued");
+            events.requeue(new TrainJob(id, job.spec(), job.dataset(), job.attempt() + 1, clock.instant()));
+            LOG.infof("%s: interrupted; queued again as attempt %d", id, job.attempt() + 1);
+            throw new InterruptedException("job " + id + " handed back");
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "%s: training failed", id);
             metrics.jobFinished("failed");
