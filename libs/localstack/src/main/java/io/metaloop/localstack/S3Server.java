@@ -29,8 +29,19 @@ public final class S3Server {
                     "jclouds.provider=filesystem",
                     "jclouds.filesystem.basedir=" + data,
                     ""));
+            // s3proxy ships no logging configuration, and logback's default logs every request at DEBUG
+            Path logging = dir.resolve("logback.xml");
+            Files.writeString(logging, """
+                    <configuration>
+                      <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n</pattern></encoder>
+                      </appender>
+                      <root level="INFO"><appender-ref ref="out"/></root>
+                    </configuration>
+                    """);
             List<String> cmd = List.of(ProjectLayout.javaBinary().toString(), runMarker,
                     "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                    "-Dlogback.configurationFile=" + logging,
                     "-cp", layout.s3Classpath(), "org.gaul.s3proxy.Main", "--properties", config.toString());
             ManagedProcess server = ManagedProcess.start("s3", cmd, Map.of(), dir, dir.resolve("s3.log"));
             server.awaitReady("ready on port " + port, Duration.ofSeconds(60), () -> Ports.accepts(port));
