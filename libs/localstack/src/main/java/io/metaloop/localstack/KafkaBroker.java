@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A single-node Kafka broker and controller in KRaft mode, run from Maven Central's jars
@@ -30,8 +31,11 @@ public final class KafkaBroker {
                 List<String> format = command(classpath, runMarker, "kafka.tools.StorageTool", "format",
                         "-t", clusterId(), "-c", config.toString(), "--standalone");
                 ManagedProcess formatter = ManagedProcess.start("kafka-format", format, Map.of(), dir, dir.resolve("format.log"));
-                if (formatter.awaitExit(Duration.ofSeconds(60)).orElse(-1) != 0) {
-                    throw new StackException("formatting Kafka storage failed\n" + formatter.describeLog());
+                Optional<Integer> exit = formatter.awaitExit(Duration.ofSeconds(60));
+                if (exit.isEmpty() || exit.get() != 0) {
+                    formatter.stop(1000);
+                    throw new StackException("formatting Kafka storage failed ("
+                            + exit.map(c -> "exit code " + c).orElse("no exit within 60 s") + ")\n" + formatter.describeLog());
                 }
             }
             ManagedProcess broker = ManagedProcess.start("kafka",

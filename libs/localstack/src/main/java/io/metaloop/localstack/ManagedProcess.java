@@ -90,15 +90,32 @@ public final class ManagedProcess {
     /** Waits for the process to end; returns its exit code (only known for processes this JVM started). */
     public Optional<Integer> awaitExit(Duration timeout) {
         try {
+            if (process != null) {
+                // Process.waitFor, not ProcessHandle.onExit: only the former guarantees the exit status is known
+                return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue())
+                        : Optional.empty();
+            }
             handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         } catch (Exception e) {
             return Optional.empty();
         }
-        return exitCode();
     }
 
     private Optional<Integer> exitCode() {
-        return process != null && !process.isAlive() ? Optional.of(process.exitValue()) : Optional.empty();
+        if (process == null) {
+            return Optional.empty();
+        }
+        try {
+            // the child has exited (isAlive() is false); give the JDK's reaper a moment to record the status
+            return process.waitFor(2, TimeUnit.SECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** SIGTERM, then SIGKILL after {@code graceMillis}. */
