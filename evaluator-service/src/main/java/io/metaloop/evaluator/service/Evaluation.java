@@ -53,6 +53,14 @@ public class Evaluation {
         this.config = config;
     }
 
+    /** This replica is shutting down: hand the evaluation back (interrupt flag cleared so the re-queue can be sent). */
+    private void handBack(EvalRequest request, long start, long examples) throws InterruptedException {
+        Thread.interrupted();
+        metrics.evaluationDone(System.nanoTime() - start, examples, "requeued");
+        events.requeue(request);
+        throw new InterruptedException("evaluation of " + request.experimentId() + " handed back");
+    }
+
     public void run(EvalRequest request, String worker) throws InterruptedException {
         long start = System.nanoTime();
         long examples = 0;
@@ -89,11 +97,11 @@ public class Evaluation {
             LOG.infof("%s: accuracy %.4f on %d %s images in %.1f s", request.experimentId(), result.accuracy(), examples,
                     request.split(), seconds);
         } catch (InterruptedException | InterruptException e) {
-            // this replica is shutting down: hand the evaluation back for another evaluator
-            metrics.evaluationDone(System.nanoTime() - start, examples, "requeued");
-            events.requeue(request);
-            throw new InterruptedException("evaluation of " + request.experimentId() + " handed back");
+            handBack(request, start, examples);
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                handBack(request, start, examples); // the shutdown's interrupt surfaced as a failure
+            }
             LOG.errorf(e, "%s: evaluation failed", request.experimentId());
             metrics.evaluationDone(System.nanoTime() - start, examples, "failed");
             events.publish(new JobEvent(request.experimentId(), JobEvent.Type.FAILED, worker, null, null, null,

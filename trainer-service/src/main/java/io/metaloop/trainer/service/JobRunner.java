@@ -54,6 +54,18 @@ public class JobRunner {
         this.config = config;
     }
 
+    /**
+     * This replica is shutting down: hand the job back so another trainer resumes it from its checkpoint.
+     * The interrupt flag is cleared first, or the broker call that re-queues the job would itself be interrupted.
+     */
+    private void handBack(TrainJob job) throws InterruptedException {
+        Thread.interrupted();
+        metrics.jobFinished("requeued");
+        events.requeue(new TrainJob(job.experimentId(), job.spec(), job.dataset(), job.attempt() + 1, clock.instant()));
+        LOG.infof("%s: interrupted; queued again as attempt %d", job.experimentId(), job.attempt() + 1);
+        throw new InterruptedException("job " + job.experimentId() + " handed back");
+    }
+
     public void run(TrainJob job, String worker) throws InterruptedException {
         String id = job.experimentId();
         int epochs = job.spec().epochs();
@@ -90,12 +102,11 @@ public class JobRunner {
             metrics.jobFinished("trained");
             LOG.infof("%s: trained, final checkpoint %s", id, finalKey);
         } catch (InterruptedException | InterruptException e) {
-            // this replica is shutting down: hand the job back so another trainer resumes it from its checkpoint
-            metrics.jobFinished("requeued");
-            events.requeue(new TrainJob(id, job.spec(), job.dataset(), job.attempt() + 1, clock.instant()));
-            LOG.infof("%s: interrupted; queued again as attempt %d", id, job.attempt() + 1);
-            throw new InterruptedException("job " + id + " handed back");
+            handBack(job);
         } catch (RuntimeException | Error e) {
+            if (Thread.currentThread().isInterrupted()) {
+                handBack(job); // the shutdown's interrupt surfaced as a failure of whatever was running
+            }
             LOG.errorf(e, "%s: training failed", id);
             metrics.jobFinished("failed");
             events.publish(new JobEvent(id, JobEvent.Type.FAILED, worker, null, null, null,
