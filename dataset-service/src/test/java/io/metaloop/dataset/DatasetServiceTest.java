@@ -17,6 +17,7 @@ import io.metaloop.datasets.SplitData;
 import io.metaloop.localstack.ProjectLayout;
 import io.metaloop.messaging.BatchQuery;
 import io.metaloop.messaging.BatchStream;
+import io.metaloop.messaging.PullStream;
 import io.metaloop.messaging.KafkaClients;
 import io.metaloop.messaging.MessagingException;
 import io.metaloop.messaging.RejectedRecord;
@@ -61,7 +62,7 @@ class DatasetServiceTest {
 
     private BatchStream stream(String split, int batchSize, boolean shuffle, List<RejectedRecord> rejected) {
         BatchQuery query = new BatchQuery("test-" + UUID.randomUUID(), "fashion-mnist", split, 42, batchSize, shuffle, shuffle);
-        return new BatchStream(clients, producer, admin, query, BatchStream.Settings.DEFAULT, rejected::add);
+        return new BatchStream(clients, producer, admin, query, PullStream.Settings.DEFAULT, rejected::add);
     }
 
     private static List<BatchFrame> readEpoch(BatchStream stream, int epoch) throws InterruptedException {
@@ -176,7 +177,7 @@ class DatasetServiceTest {
     @Test
     void unservableRequestsFailTheStreamWithTheReason() {
         BatchQuery query = new BatchQuery("test-" + UUID.randomUUID(), "no-such-set", "train", 1, 10, true, true);
-        try (BatchStream stream = new BatchStream(clients, producer, admin, query, BatchStream.Settings.DEFAULT, r -> { })) {
+        try (BatchStream stream = new BatchStream(clients, producer, admin, query, PullStream.Settings.DEFAULT, r -> { })) {
             MessagingException e = assertThrows(MessagingException.class, () -> stream.open(0).next());
             assertTrue(e.getMessage().contains("unknown dataset 'no-such-set'"), e.getMessage());
         }

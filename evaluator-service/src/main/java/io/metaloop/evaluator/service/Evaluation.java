@@ -12,6 +12,7 @@ import io.metaloop.learning.data.Images;
 import io.metaloop.learning.model.Classifier;
 import io.metaloop.messaging.BatchQuery;
 import io.metaloop.messaging.BatchStream;
+import io.metaloop.messaging.PullStream;
 import io.metaloop.messaging.KafkaClients;
 import io.metaloop.storage.ObjectKeys;
 import io.metaloop.storage.ObjectStore;
@@ -71,7 +72,7 @@ public class Evaluation {
             long correct = 0;
             BatchQuery query = new BatchQuery(request.experimentId() + "-eval-" + start, request.dataset(), request.split(),
                     0, config.batchSize(), false, false);
-            BatchStream.Settings settings = new BatchStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
+            PullStream.Settings settings = new PullStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
                     Duration.ofMinutes(3));
             try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected)) {
                 BatchStream.EpochReader reader = stream.open(0);

@@ -14,6 +14,8 @@ public final class Topics {
     public static final String BATCH_REQUESTS = "metaloop.batch-requests";
     /** Evaluation jobs ({@link EvalRequest}), consumed by evaluators through a share group. */
     public static final String EVAL_REQUESTS = "metaloop.eval-requests";
+    /** {@link EpisodeRequest}s to episode-sampler; key = stream id. */
+    public static final String EPISODE_REQUESTS = "metaloop.episode-requests";
     /** {@link EvalResult}s. */
     public static final String EVAL_RESULTS = "metaloop.eval-results";
 

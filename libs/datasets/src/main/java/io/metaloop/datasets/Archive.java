@@ -104,7 +104,8 @@ public final class Archive {
         ZipFile zip;
         try {
             zip = new ZipFile(source.toFile());
-        } catch (ZipException e) {
+        } catch (ZipException | java.io.EOFException e) {
+            // ZipFile throws a bare EOFException when the end record's comment length points past the file's end
             throw new DatasetFormatException(source.toString(), Files.size(source),
                     "not a readable zip (truncated or corrupt central directory): " + e.getMessage());
         }
@@ -137,10 +138,21 @@ public final class Archive {
              TarArchiveInputStream tar = new TarArchiveInputStream(decompressed)) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                 current = entry.getName();
+                if (!entry.isCheckSumOK()) {
+                    // commons-compress records a header checksum mismatch but reads on
+                    throw new DatasetFormatException(where(current), raw.count(), "damaged tar header (checksum mismatch)");
+                }
                 if (!entry.isFile() || !wanted.test(strip(entry.getName()))) {
                     continue;
                 }
                 visitor.visit(strip(entry.getName()), entry.getSize(), tar);
+            }
+            if (kind == Kind.TAR_GZ) {
+                // Read to the end of the gzip stream so that GZIPInputStream checks its trailer (CRC-32 and
+                // length): the tar reader stops at the end of the last tar record, short of the trailer, so
+                // a cut-off trailer or data corrupted in a way inflate cannot see would otherwise pass.
+                current = null;
+                decompressed.transferTo(java.io.OutputStream.nullOutputStream());
             }
         } catch (java.io.EOFException e) {
             throw new DatasetFormatException(where(current), raw.count(), "archive truncated: " + e.getMessage());

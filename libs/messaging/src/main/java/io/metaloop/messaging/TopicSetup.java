@@ -34,8 +34,8 @@ public final class TopicSetup {
         topics.add(new NewTopic(Topics.EXPERIMENTS, PARTITIONS, replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0")));
-        for (String name : List.of(Topics.JOBS, Topics.JOB_EVENTS, Topics.BATCH_REQUESTS, Topics.EVAL_REQUESTS,
-                Topics.EVAL_RESULTS)) {
+        for (String name : List.of(Topics.JOBS, Topics.JOB_EVENTS, Topics.BATCH_REQUESTS, Topics.EPISODE_REQUESTS,
+                Topics.EVAL_REQUESTS, Topics.EVAL_RESULTS)) {
             topics.add(new NewTopic(name, PARTITIONS, replication).configs(Map.of(
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))));
         }

@@ -11,6 +11,7 @@ import io.metaloop.learning.model.ModelSpec;
 import io.metaloop.learning.train.TrainingLoop;
 import io.metaloop.messaging.BatchQuery;
 import io.metaloop.messaging.BatchStream;
+import io.metaloop.messaging.PullStream;
 import io.metaloop.messaging.KafkaClients;
 import io.metaloop.trainer.config.TrainerConfig;
 import io.metaloop.trainer.messaging.JobEventPublisher;
@@ -86,7 +87,7 @@ public class JobRunner {
                     null, null, null, clock.instant()));
             BatchQuery query = new BatchQuery(id + "-train-" + job.attempt(), data.name(), "train", job.spec().seed(),
                     job.spec().batchSize(), true, true);
-            BatchStream.Settings settings = new BatchStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
+            PullStream.Settings settings = new PullStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
                     Duration.ofMinutes(3));
             ProgressReporter reporter = new ProgressReporter(id, worker, epochs, config.progressInterval(), events, metrics, clock);
             String finalKey;

@@ -1,0 +1,155 @@
+package io.metaloop.datasets.formats;
+
+import static io.metaloop.datasets.formats.FormatFixtures.read;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.metaloop.datasets.DatasetLayout;
+import io.metaloop.datasets.InMemoryDataset;
+import io.metaloop.datasets.ReadOptions;
+import io.metaloop.datasets.SplitData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two small Omniglot sets bundled in {@code data/omniglot} (Lake et al.'s
+ * {@code images_background_small1.zip} and {@code images_background_small2.zip}). Expected counts come
+ * from listing the zips independently ({@code unzip -Z1}): small1 has 5 alphabets, 136 characters,
+ * 2,720 PNGs; small2 5 alphabets, 156 characters, 3,120 PNGs. Both contain the Greek (24 characters)
+ * and Latin (26) alphabets, byte-identical, so together they hold 242 distinct characters, 4,840 images.
+ */
+class OmniglotRealDataTest {
+    private static Path dir;
+    private static InMemoryDataset small1;
+
+    @BeforeAll
+    static void readSmall1() throws Exception {
+        dir = FormatFixtures.projectRoot().resolve("data").resolve("omniglot");
+        assertTrue(Files.isDirectory(dir), "bundled data missing: " + dir);
+        small1 = read(new OmniglotReader(), dir.resolve("images_background_small1.zip"), ReadOptions.DEFAULTS);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void bundledZipsAreThePublishedFiles() throws Exception {
+        assertEquals("f38eb80f801274ac2b4dff5b24289016bfaba4a7d5bb50deebf27104ad6cb8a4",
+                sha256(dir.resolve("images_background_small1.zip")));
+        assertEquals("3ccaa407515a8778e5d0861875af38b17e418f301ad5bb3b5a6b65d901a41c7f",
+                sha256(dir.resolve("images_background_small2.zip")));
+        assertTrue(Files.readString(dir.resolve("LICENSE")).contains("Brenden Lake"));
+    }
+
+    private static void assertSortedUniqueCharacters(List<String> classes) {
+        assertEquals(classes.size(), new HashSet<>(classes).size(), "class names are unique");
+        for (int i = 1; i < classes.size(); i++) {
+            String[] a = classes.get(i - 1).split("/");
+            String[] b = classes.get(i).split("/");
+            int byAlphabet = a[0].compareTo(b[0]);
+            assertTrue(byAlphabet < 0 || (byAlphabet == 0 && a[1].compareTo(b[1]) < 0),
+                    classes.get(i - 1) + " before " + classes.get(i));
+        }
+    }
+
+    private static Map<String, Integer> charactersPerAlphabet(List<String> classes) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (String c : classes) {
+            out.merge(c.split("/")[0], 1, Integer::sum);
+        }
+        return out;
+    }
+
+    private static int[] imagesPerClass(SplitData split, int classes) {
+        int[] counts = new int[classes];
+        for (int label : split.labels()) {
+            counts[label]++;
+        }
+        return counts;
+    }
+
+    @Test
+    void small1Has136CharactersOf20Drawers() {
+        DatasetLayout layout = small1.layout();
+        assertEquals(1, layout.channels());
+        assertEquals(105, layout.height());
+        assertEquals(105, layout.width());
+        List<String> classes = layout.levels().get(0).classes();
+        assertEquals(136, classes.size());
+        assertEquals(Map.of("Balinese", 24, "Early_Aramaic", 22, "Greek", 24, "Korean", 40, "Latin", 26),
+                charactersPerAlphabet(classes));
+        assertEquals("Balinese/character01", classes.get(0));
+        assertEquals("Latin/character26", classes.get(135));
+        assertSortedUniqueCharacters(classes);
+        SplitData all = small1.splits().get("all");
+        assertEquals(2_720, all.count());
+        int[] counts = imagesPerClass(all, 136);
+        for (int c = 0; c < 136; c++) {
+            assertEquals(20, counts[c], classes.get(c));
+        }
+        // binary images: every pixel is paper (255) or ink (0), and there is more paper than ink
+        long ink = 0;
+        for (byte b : all.pixels()) {
+            assertTrue(b == 0 || b == (byte) 255);
+            ink += b == 0 ? 1 : 0;
+        }
+        assertTrue(ink > 0 && ink < all.pixels().length / 4, "ink pixels " + ink);
+    }
+
+    @Test
+    void small2At28PixelsWithRotationsHas4Times156Classes() throws Exception {
+        InMemoryDataset data = read(new OmniglotReader(), dir.resolve("images_background_small2.zip"),
+                ReadOptions.DEFAULTS.withImageSize(28).withRotations(true));
+        assertEquals(28, data.layout().height());
+        assertEquals(28, data.layout().width());
+        List<String> classes = data.layout().levels().get(0).classes();
+        assertEquals(4 * 156, classes.size());
+        assertEquals(classes.size(), new HashSet<>(classes).size());
+        List<String> base = classes.stream().filter(c -> c.split("/").length == 2).toList();
+        assertEquals(156, base.size());
+        assertEquals(Map.of("Greek", 24, "Japanese_(katakana)", 47, "Latin", 26, "Sanskrit", 42, "Tagalog", 17),
+                charactersPerAlphabet(base));
+        assertSortedUniqueCharacters(base);
+        for (int c = 0; c < 156; c++) {
+            assertEquals(base.get(c), classes.get(4 * c));
+            assertEquals(base.get(c) + "/rot90", classes.get(4 * c + 1));
+            assertEquals(base.get(c) + "/rot180", classes.get(4 * c + 2));
+            assertEquals(base.get(c) + "/rot270", classes.get(4 * c + 3));
+        }
+        SplitData all = data.splits().get("all");
+        assertEquals(4 * 3_120, all.count());
+        for (int count : imagesPerClass(all, classes.size())) {
+            assertEquals(20, count);
+        }
+        // a class's rot90 images are its images turned a quarter counter-clockwise
+        ImageDecoding.Pixels first = new ImageDecoding.Pixels(1, 28, 28, FormatFixtures.image(all, 0));
+        assertArrayEquals(ImageDecoding.rotateCounterClockwise(first, 1).pixels(), FormatFixtures.image(all, 20));
+        // area averaging of 105 → 28 gives grey levels between paper and ink
+        boolean between = false;
+        for (byte b : FormatFixtures.image(all, 0)) {
+            between |= b != 0 && b != (byte) 255;
+        }
+        assertTrue(between);
+    }
+
+    @Test
+    void theFolderOfBothZipsHoldsEachSharedCharacterOnce() throws Exception {
+        InMemoryDataset both = read(new OmniglotReader(), dir, ReadOptions.DEFAULTS.withImageSize(28));
+        List<String> classes = both.layout().levels().get(0).classes();
+        // 136 + 156 characters, less Greek (24) and Latin (26), which both zips hold byte for byte
+        assertEquals(136 + 156 - 24 - 26, classes.size());
+        assertEquals(8, charactersPerAlphabet(classes).size());
+        assertSortedUniqueCharacters(classes);
+        assertEquals(20 * 242, both.splits().get("all").count());
+    }
+}
