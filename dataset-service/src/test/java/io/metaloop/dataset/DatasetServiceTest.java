@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -78,9 +80,42 @@ class DatasetServiceTest {
     void bundledFashionMnistIsInTheCatalogue() {
         given().when().get("/api/v1/datasets/fashion-mnist").then().statusCode(200)
                 .body("channels", equalTo(1)).body("height", equalTo(28)).body("width", equalTo(28))
-                .body("classes[9]", equalTo("Ankle boot"))
+                .body("levels[0].classes[9]", equalTo("Ankle boot"))
                 .body("splits.train", equalTo(20000)).body("splits.test", equalTo(10000));
         given().when().get("/api/v1/datasets").then().statusCode(200).body("name", hasItem("fashion-mnist"));
+    }
+
+    @Test
+    void omniglotImportsWithRotationsAndResizingAndTheCatalogueShowsItsLevels() {
+        String zip = ProjectLayout.locate().bundledData().resolve("omniglot/images_background_small1.zip").toString();
+        given().contentType("application/json")
+                .body("{\"format\":\"omniglot\",\"path\":\"" + zip + "\",\"imageSize\":28,\"rotations\":true}")
+                .when().post("/api/v1/datasets/omniglot-small1/import").then().statusCode(201)
+                .body("height", equalTo(28)).body("width", equalTo(28)).body("channels", equalTo(1))
+                .body("levels[0].name", equalTo("character"))
+                .body("levels[0].classes.size()", equalTo(136 * 4))
+                .body("splits.all", equalTo(136 * 20 * 4));
+        given().when().get("/api/v1/datasets/omniglot-small1").then().statusCode(200)
+                .body("levels[0].classes[1]", containsString("/rot90"));
+    }
+
+    @Test
+    void aCorruptArchiveIsRejectedNamingItAndLeavesTheCatalogueAsItWas() throws Exception {
+        Path good = ProjectLayout.locate().bundledData().resolve("omniglot/images_background_small2.zip");
+        Path truncated = Files.createTempFile("small2-truncated", ".zip");
+        byte[] bytes = Files.readAllBytes(good);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"" + good + "\"}")
+                .when().post("/api/v1/datasets/omniglot-small2/import").then().statusCode(201)
+                .body("splits.all", equalTo(156 * 20));
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"" + truncated + "\"}")
+                .when().post("/api/v1/datasets/omniglot-small2/import").then().statusCode(400)
+                .body("error", containsString(truncated.getFileName().toString()));
+        // the earlier import is still the dataset, complete
+        given().when().get("/api/v1/datasets/omniglot-small2").then().statusCode(200).body("splits.all", equalTo(156 * 20));
+        given().contentType("application/json").body("{\"format\":\"cifar-11\",\"path\":\"" + good + "\"}")
+                .when().post("/api/v1/datasets/x/import").then().statusCode(400)
+                .body("fields[0].field", equalTo("format")).body("fields[0].message", containsString("cifar10"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.metaloop.dataset.config;
 
 import io.metaloop.messaging.KafkaClients;
+import io.metaloop.storage.DatasetStore;
 import io.metaloop.storage.ObjectStore;
 import io.metaloop.storage.ObjectStoreConfig;
 import jakarta.enterprise.inject.Disposes;
@@ -37,6 +38,12 @@ public class Clients {
 
     void closeAdmin(@Disposes Admin admin) {
         admin.close();
+    }
+
+    @Produces
+    @Singleton
+    DatasetStore datasetStore(ObjectStore store, DatasetServiceConfig config) {
+        return new DatasetStore(store, config.shardSize(), config.cachedSplits(), java.time.Clock.systemUTC());
     }
 
     @Produces

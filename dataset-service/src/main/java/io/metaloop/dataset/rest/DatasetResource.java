@@ -6,6 +6,8 @@ import io.metaloop.contracts.FieldError;
 import io.metaloop.contracts.InvalidMessageException;
 import io.metaloop.contracts.Json;
 import io.metaloop.dataset.service.DatasetCatalog;
+import io.metaloop.datasets.DatasetFormats;
+import io.metaloop.datasets.ReadOptions;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -38,7 +40,7 @@ public class DatasetResource {
 
     @GET
     @Path("/{name}")
-    @Operation(summary = "One dataset: image shape, classes and split sizes")
+    @Operation(summary = "One dataset: image shape, label levels with their classes (the hierarchy), split sizes")
     public Response get(@PathParam("name") String name) {
         return catalog.manifest(name)
                 .map(m -> Response.ok(m.info()).build())
@@ -46,8 +48,23 @@ public class DatasetResource {
                         + catalog.list().stream().map(DatasetInfo::name).toList())).build());
     }
 
-    /** Body of an import: a dataset format and a directory on the dataset-service host. */
-    public record ImportRequest(String format, String path) {
+    /**
+     * Body of an import: a dataset format, the archive or directory on the dataset-service host, and
+     * the format's options (see ReadOptions).
+     */
+    public record ImportRequest(String format, String path, Integer imageSize, Boolean rotations, String splitFiles,
+                                String hierarchyFile) {
+        ReadOptions options() {
+            ReadOptions o = ReadOptions.DEFAULTS.withImageSize(imageSize == null ? 0 : imageSize)
+                    .withRotations(Boolean.TRUE.equals(rotations));
+            if (splitFiles != null) {
+                o = o.withSplitFiles(java.nio.file.Path.of(splitFiles));
+            }
+            if (hierarchyFile != null) {
+                o = o.withHierarchyFile(java.nio.file.Path.of(hierarchyFile));
+            }
+            return o;
+        }
     }
 
     @POST
@@ -61,15 +78,18 @@ public class DatasetResource {
             errors.add(new FieldError("name", "must be lower-case letters, digits and '-'"));
         }
         if (body.format() == null) {
-            errors.add(new FieldError("format", "is required; known: " + DatasetCatalog.FORMATS));
+            errors.add(new FieldError("format", "is required; known: " + DatasetFormats.names()));
         }
         if (body.path() == null) {
             errors.add(new FieldError("path", "is required"));
         }
+        if (body.imageSize() != null && (body.imageSize() < 0 || body.imageSize() > 1024)) {
+            errors.add(new FieldError("imageSize", "must be between 0 (native size) and 1024, got " + body.imageSize()));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidMessageException(errors);
         }
-        DatasetInfo info = catalog.importDataset(name, body.format(), java.nio.file.Path.of(body.path()));
+        DatasetInfo info = catalog.importDataset(name, body.format(), java.nio.file.Path.of(body.path()), body.options());
         return Response.status(201).entity(info).build();
     }
 }

@@ -6,6 +6,7 @@ import io.metaloop.datasets.Batches;
 import io.metaloop.datasets.DatasetManifest;
 import io.metaloop.datasets.EpochOrder;
 import io.metaloop.datasets.SplitData;
+import io.metaloop.storage.DatasetStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ public class BatchServer {
     private static final int CACHED_ORDERS = 8;
 
     private final DatasetCatalog catalog;
-    private final SplitCache splits;
+    private final DatasetStore splits;
     private final Map<String, int[]> orders = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
@@ -31,7 +32,7 @@ public class BatchServer {
         }
     };
 
-    public BatchServer(DatasetCatalog catalog, SplitCache splits) {
+    public BatchServer(DatasetCatalog catalog, DatasetStore splits) {
         this.catalog = catalog;
         this.splits = splits;
     }
@@ -49,7 +50,7 @@ public class BatchServer {
             return error(request, "dataset '" + request.dataset() + "' has no split '" + request.split() + "'; it has "
                     + manifest.get().splits().keySet());
         }
-        SplitData data = splits.get(manifest.get(), request.split());
+        SplitData data = splits.split(manifest.get(), request.split());
         long total = Batches.count(data.count(), request.batchSize(), request.dropLast());
         if (total == 0) {
             return error(request, request.split() + " has " + data.count() + " images, fewer than one batch of "

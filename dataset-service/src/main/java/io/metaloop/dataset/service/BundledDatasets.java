@@ -1,6 +1,7 @@
 package io.metaloop.dataset.service;
 
 import io.metaloop.dataset.config.DatasetServiceConfig;
+import io.metaloop.datasets.ReadOptions;
 import io.metaloop.messaging.TopicSetup;
 import io.metaloop.storage.ObjectStore;
 import io.quarkus.runtime.StartupEvent;
@@ -12,10 +13,11 @@ import java.nio.file.Path;
 import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
 
-/** At start-up: creates the bucket and topics, and imports the bundled datasets the store lacks. */
+/** At start-up: creates the bucket and topics, and imports the bundled Fashion-MNIST if the store lacks it. */
 @ApplicationScoped
 public class BundledDatasets {
     private static final Logger LOG = Logger.getLogger(BundledDatasets.class);
+    private static final String FASHION_MNIST = "fashion-mnist";
 
     private final DatasetCatalog catalog;
     private final ObjectStore store;
@@ -35,13 +37,12 @@ public class BundledDatasets {
         if (config.bundledDir().isEmpty()) {
             return;
         }
-        Path dir = Path.of(config.bundledDir().get());
-        for (String format : DatasetCatalog.FORMATS) {
-            Path source = dir.resolve(format);
-            if (Files.isDirectory(source) && catalog.manifest(format).isEmpty()) {
-                LOG.infof("importing bundled dataset %s from %s", format, source);
-                catalog.importDataset(format, format, source);
-            }
+        // Fashion-MNIST is imported at start-up (the demo trains on it); the other bundled sets
+        // (data/omniglot) are imported on request: bin/metaloop data import ...
+        Path source = Path.of(config.bundledDir().get()).resolve(FASHION_MNIST);
+        if (Files.isDirectory(source) && catalog.manifest(FASHION_MNIST).isEmpty()) {
+            LOG.infof("importing bundled dataset %s from %s", FASHION_MNIST, source);
+            catalog.importDataset(FASHION_MNIST, FASHION_MNIST, source, ReadOptions.DEFAULTS);
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Canonical shards: a split cut into runs of at most {@code shardSize} images, each stored as one
  * batch frame ({@link FrameCodec}: shape header, uint8 pixels, int32 labels at every level,
- * CRC32C) under {@code datasets/<name>/<split>/shard-NNNNN.mlbf}.
+ * CRC32C) under {@code datasets/<name>/<importId>/<split>/shard-NNNNN.mlbf} (the {@code dataset}
+ * argument below is {@code <name>/<importId>}), with the SHA-256 of each in the manifest.
  */
 public final class Shards {
     public static final int DEFAULT_SHARD_SIZE = 10_000;
@@ -28,6 +29,7 @@ public final class Shards {
         return String.format("datasets/%s/%s/shard-%05d.mlbf", dataset, split, shard);
     }
 
+    /** Cuts a split into shards of at most {@code shardSize} images. */
     public static List<EncodedShard> encode(String dataset, String split, SplitData data, int shardSize) {
         int shardCount = Math.max(1, (data.count() + shardSize - 1) / shardSize);
         List<EncodedShard> shards = new ArrayList<>();
@@ -39,18 +41,31 @@ public final class Shards {
             System.arraycopy(data.pixels(), from * imageBytes, pixels, 0, pixels.length);
             int[] labels = new int[n * data.labelLevels()];
             System.arraycopy(data.labels(), from * data.labelLevels(), labels, 0, labels.length);
-            BatchFrame frame = new BatchFrame(0, s, shardCount, n, data.channels(), data.height(), data.width(),
-                    data.labelLevels(), pixels, labels);
-            byte[] bytes = FrameCodec.encode(frame);
-            shards.add(new EncodedShard(new DatasetManifest.ShardInfo(key(dataset, split, s), n, bytes.length,
-                    sha256(bytes)), bytes));
+            shards.add(encodeShard(dataset, split, s, new SplitData(n, data.channels(), data.height(), data.width(),
+                    data.labelLevels(), pixels, labels)));
         }
         return shards;
+    }
+
+    /**
+     * One shard: all of {@code data} as shard number {@code index}. Shards of a split are written as
+     * they fill up, so the frame's "batches in epoch" field is not used for them (0).
+     */
+    public static EncodedShard encodeShard(String dataset, String split, int index, SplitData data) {
+        BatchFrame frame = new BatchFrame(0, index, 0, data.count(), data.channels(), data.height(), data.width(),
+                data.labelLevels(), data.pixels(), data.labels());
+        byte[] bytes = FrameCodec.encode(frame);
+        return new EncodedShard(new DatasetManifest.ShardInfo(key(dataset, split, index), data.count(), bytes.length,
+                sha256(bytes)), bytes);
     }
 
     /** Joins a split's shards, verifying each against its manifest entry. */
     public static SplitData decode(DatasetManifest manifest, String split, List<byte[]> shardBytes) {
         DatasetManifest.SplitManifest sm = manifest.splits().get(split);
+        if (sm == null) {
+            throw new IllegalArgumentException("dataset '" + manifest.name() + "' has no split '" + split + "'; it has "
+                    + manifest.splits().keySet());
+        }
         if (sm.shards().size() != shardBytes.size()) {
             throw new IllegalArgumentException(sm.shards().size() + " shards in the manifest, " + shardBytes.size() + " given");
         }

@@ -42,10 +42,19 @@ class ShardsTest {
     }
 
     static DatasetManifest manifestOf(String split, long examples, List<DatasetManifest.ShardInfo> infos) {
-        return new DatasetManifest(DatasetManifest.FORMAT_VERSION, "toy", C, H, W, LEVELS,
-                List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+        return new DatasetManifest(DatasetManifest.FORMAT_VERSION, "toy", "import-1", C, H, W, levels(LEVELS),
                 Map.of(split, new DatasetManifest.SplitManifest(examples, infos)), "unit test",
                 Instant.parse("2024-01-02T03:04:05Z"));
+    }
+
+    /** {@code count} label levels: the first with ten digit classes, the others with two classes each. */
+    static List<LabelLevel> levels(int count) {
+        List<LabelLevel> levels = new java.util.ArrayList<>();
+        levels.add(new LabelLevel("digit", List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")));
+        for (int l = 1; l < count; l++) {
+            levels.add(new LabelLevel("level" + l, List.of("a", "b")));
+        }
+        return levels;
     }
 
     static String sha256Hex(byte[] bytes) throws Exception {
@@ -114,7 +123,7 @@ class ShardsTest {
             assertEquals(48, b.getShort(6));
             assertEquals(0, b.getInt(8)); // epoch 0 for shards
             assertEquals(s, b.getLong(12)); // batch index = shard number
-            assertEquals(3, b.getLong(20)); // batches in "epoch" = shard count
+            assertEquals(0, b.getLong(20)); // "batches in epoch" is unused for shards (written as they fill)
             assertEquals(s == 2 ? 5 : 10, b.getInt(28));
             assertEquals(C, b.getShort(32));
             assertEquals(H, b.getShort(34));
@@ -250,7 +259,7 @@ class ShardsTest {
         assertEquals(28, e.byteOffset());
 
         // a manifest with a different image shape
-        DatasetManifest m = new DatasetManifest(1, "toy", 1, H, W, LEVELS, List.of("a"),
+        DatasetManifest m = new DatasetManifest(2, "toy", "import-1", 1, H, W, levels(LEVELS),
                 Map.of("train", new DatasetManifest.SplitManifest(25,
                         shards.stream().map(Shards.EncodedShard::info).toList())), "unit test", Instant.EPOCH);
         DatasetFormatException shape = assertThrows(DatasetFormatException.class,

@@ -5,7 +5,7 @@ package io.metaloop.storage;
  *
  * <pre>
  * datasets/&lt;name&gt;/manifest.json                 catalogue entry, written last by an import
- * datasets/&lt;name&gt;/&lt;split&gt;/shard-NNNNN.mlbf      canonical shards (batch frames, CRC32C)
+ * datasets/&lt;name&gt;/&lt;import&gt;/&lt;split&gt;/shard-NNNNN.mlbf   canonical shards of one import (frames, CRC32C)
  * checkpoints/&lt;experiment&gt;/epoch-NNNN.ckpt       checkpoint after NNNN epochs (zip, SHA-256 per array)
  * checkpoints/&lt;experiment&gt;/latest.json          pointer to the newest complete checkpoint
  * reports/&lt;experiment&gt;/evaluation.json         evaluation results

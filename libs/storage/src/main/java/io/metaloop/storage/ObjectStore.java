@@ -95,6 +95,13 @@ public final class ObjectStore {
         });
     }
 
+    public void delete(String key) {
+        call("delete " + key, () -> {
+            client.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+    }
+
     /** Keys under a prefix, recursively, in lexicographic order. */
     public List<String> list(String prefix) {
         return call("list " + prefix, () -> {

@@ -4,7 +4,6 @@ import io.metaloop.datasets.DatasetFormatException;
 import io.metaloop.datasets.DatasetLayout;
 import io.metaloop.datasets.DatasetReader;
 import io.metaloop.datasets.ImageSink;
-import io.metaloop.datasets.LabelHierarchy;
 import io.metaloop.datasets.LabelLevel;
 import io.metaloop.datasets.ReadOptions;
 import io.metaloop.datasets.formats.Cifar10Reader.PublishedFiles;
@@ -56,7 +55,7 @@ public final class Cifar100Reader implements DatasetReader {
         for (String base : List.of(TRAIN, TEST, FINE_NAMES, COARSE_NAMES)) {
             files.require(base);
         }
-        ImageSink out = LabelHierarchy.apply(options, sink);
+        ImageSink out = sink;
         out.layout(new DatasetLayout(3, Cifar10Reader.SIDE, Cifar10Reader.SIDE, List.of(
                 new LabelLevel(Cifar100Hierarchy.LEVELS.get(0), names.get(FINE_NAMES)),
                 new LabelLevel(Cifar100Hierarchy.LEVELS.get(1), names.get(COARSE_NAMES)),

@@ -5,7 +5,6 @@ import io.metaloop.datasets.DatasetFormatException;
 import io.metaloop.datasets.DatasetLayout;
 import io.metaloop.datasets.DatasetReader;
 import io.metaloop.datasets.ImageSink;
-import io.metaloop.datasets.LabelHierarchy;
 import io.metaloop.datasets.LabelLevel;
 import io.metaloop.datasets.ReadOptions;
 import java.io.IOException;
@@ -38,7 +37,7 @@ import java.util.Set;
  * the images are streamed in a fixed order: train = batches 1…5 in that order, then test, whatever
  * order the archive holds them in. {@link ReadOptions#imageSize()} and {@link ReadOptions#rotations()}
  * do not apply to this fixed-size format and are ignored; a {@link ReadOptions#hierarchyFile()} is
- * applied with {@link LabelHierarchy#apply}.
+ * applied by {@link io.metaloop.datasets.DatasetFormats}, as for every format.
  */
 public final class Cifar10Reader implements DatasetReader {
     public static final String FORMAT = "cifar10";
@@ -77,7 +76,7 @@ public final class Cifar10Reader implements DatasetReader {
         for (String batch : batches) {
             files.require(batch);
         }
-        ImageSink out = LabelHierarchy.apply(options, sink);
+        ImageSink out = sink;
         out.layout(new DatasetLayout(3, SIDE, SIDE, List.of(new LabelLevel("class", names.get(0)))));
         // pass 2: the images, in the published order
         for (String batch : batches) {

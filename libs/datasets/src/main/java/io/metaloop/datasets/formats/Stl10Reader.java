@@ -4,7 +4,6 @@ import io.metaloop.datasets.DatasetFormatException;
 import io.metaloop.datasets.DatasetLayout;
 import io.metaloop.datasets.DatasetReader;
 import io.metaloop.datasets.ImageSink;
-import io.metaloop.datasets.LabelHierarchy;
 import io.metaloop.datasets.LabelLevel;
 import io.metaloop.datasets.ReadOptions;
 import io.metaloop.datasets.formats.Cifar10Reader.PublishedFiles;
@@ -102,7 +101,7 @@ public final class Stl10Reader implements DatasetReader {
                 }
             }
         }
-        ImageSink out = LabelHierarchy.apply(options, sink);
+        ImageSink out = sink;
         out.layout(new DatasetLayout(3, SIDE, SIDE, List.of(new LabelLevel("class", names.get(CLASS_NAMES)))));
         // pass 2: one X file at a time, one image at a time
         for (List<String> split : SPLITS) {

@@ -173,7 +173,7 @@ class Cifar10ReaderTest {
     }
 
     @Test
-    void appliesAHierarchyFileFromTheOptions() throws Exception {
+    void aHierarchyFileFromTheOptionsAddsLevelsThroughTheFormatRegistry() throws Exception {
         Path csv = dir.resolve("hierarchy.csv");
         StringBuilder sb = new StringBuilder("class,kind\n");
         for (String c : CLASSES) {
@@ -181,8 +181,9 @@ class Cifar10ReaderTest {
             sb.append(c).append(',').append(vehicle ? "vehicle" : "animal").append('\n');
         }
         Files.writeString(csv, sb);
-        InMemoryDataset d = read(reader, tarGz(dir.resolve("h.tar.gz"), release()),
-                ReadOptions.DEFAULTS.withHierarchyFile(csv));
+        InMemoryDataset d = new InMemoryDataset();
+        io.metaloop.datasets.DatasetFormats.read("cifar10", tarGz(dir.resolve("h.tar.gz"), release()),
+                ReadOptions.DEFAULTS.withHierarchyFile(csv), d);
         assertEquals(List.of(new LabelLevel("class", CLASSES), new LabelLevel("kind", List.of("vehicle", "animal"))),
                 d.layout().levels());
         SplitData train = d.splits().get("train");
