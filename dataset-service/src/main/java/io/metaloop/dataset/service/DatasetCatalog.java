@@ -2,6 +2,7 @@ package io.metaloop.dataset.service;
 
 import io.metaloop.contracts.DatasetInfo;
 import io.metaloop.contracts.InvalidMessageException;
+import io.metaloop.dataset.config.DatasetServiceConfig;
 import io.metaloop.datasets.DatasetFormats;
 import io.metaloop.datasets.DatasetManifest;
 import io.metaloop.datasets.ReadOptions;
@@ -21,9 +22,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class DatasetCatalog {
     private final DatasetStore store;
+    private final int shardSize;
 
-    public DatasetCatalog(DatasetStore store) {
+    public DatasetCatalog(DatasetStore store, DatasetServiceConfig config) {
         this.store = store;
+        this.shardSize = config.shardSize();
     }
 
     public List<DatasetInfo> list() {
@@ -47,6 +50,6 @@ public class DatasetCatalog {
         if (!Files.exists(source)) {
             throw new InvalidMessageException("path", "no file or directory " + source + " on the dataset-service host");
         }
-        return store.importDataset(name, format, source, options).info();
+        return store.importDataset(name, format, source, options, shardSize).info();
     }
 }

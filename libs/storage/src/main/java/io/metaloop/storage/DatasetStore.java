@@ -32,16 +32,14 @@ public final class DatasetStore {
             .withZone(java.time.ZoneOffset.UTC);
 
     private final ObjectStore store;
-    private final int shardSize;
     private final Clock clock;
     private final Map<String, SplitData> splits;
 
     /**
      * @param cachedSplits how many decoded splits to keep in memory
      */
-    public DatasetStore(ObjectStore store, int shardSize, int cachedSplits, Clock clock) {
+    public DatasetStore(ObjectStore store, int cachedSplits, Clock clock) {
         this.store = store;
-        this.shardSize = shardSize;
         this.clock = clock;
         this.splits = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -105,8 +103,11 @@ public final class DatasetStore {
      * Imports a dataset: reads it with its format's reader, writes its shards under a new import id,
      * then the manifest in one PUT, then removes the shards of the import it replaces. If reading
      * fails, the new shards are removed and the catalogue is as it was.
+     *
+     * @param shardSize images per shard
      */
-    public DatasetManifest importDataset(String name, String format, Path source, ReadOptions options) throws IOException {
+    public DatasetManifest importDataset(String name, String format, Path source, ReadOptions options, int shardSize)
+            throws IOException {
         DatasetFormats.reader(format); // unknown format: fail before anything is written
         String importId = IMPORT_TIME.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         ShardWriter writer = new ShardWriter(name, importId, shardSize,

@@ -1,0 +1,55 @@
+package io.metaloop.episodes.config;
+
+import io.metaloop.messaging.KafkaClients;
+import io.metaloop.storage.DatasetStore;
+import io.metaloop.storage.ObjectStore;
+import io.metaloop.storage.ObjectStoreConfig;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The Kafka and object-store clients this service uses, built from its configuration. */
+public class Clients {
+    @Produces
+    @Singleton
+    KafkaClients kafkaClients(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        return new KafkaClients(bootstrap, "episode-sampler");
+    }
+
+    @Produces
+    @Singleton
+    Producer<String, byte[]> producer(KafkaClients clients) {
+        return new KafkaProducer<>(clients.producer());
+    }
+
+    void closeProducer(@Disposes Producer<String, byte[]> producer) {
+        producer.close();
+    }
+
+    @Produces
+    @Singleton
+    Admin admin(KafkaClients clients) {
+        return Admin.create(clients.admin());
+    }
+
+    void closeAdmin(@Disposes Admin admin) {
+        admin.close();
+    }
+
+    @Produces
+    @Singleton
+    ObjectStore objectStore(S3Config s3) {
+        return new ObjectStore(new ObjectStoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+    }
+
+    @Produces
+    @Singleton
+    DatasetStore datasetStore(ObjectStore store, EpisodeSamplerConfig config) {
+        return new DatasetStore(store, config.cachedSplits(), Clock.systemUTC());
+    }
+}

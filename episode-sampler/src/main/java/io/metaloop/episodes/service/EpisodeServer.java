@@ -1,0 +1,102 @@
+package io.metaloop.episodes.service;
+
+import io.metaloop.contracts.EpisodeRequest;
+import io.metaloop.contracts.frame.BatchFrame;
+import io.metaloop.contracts.frame.FrameCodec;
+import io.metaloop.datasets.DatasetManifest;
+import io.metaloop.datasets.Episodes;
+import io.metaloop.datasets.SplitData;
+import io.metaloop.storage.DatasetStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers an episode request with one frame per trial (layout in {@link EpisodeRequest}). A
+ * request that cannot be served — unknown dataset or split, or an episode shape the split cannot
+ * fill — gets one error frame naming the number that does not fit.
+ */
+@ApplicationScoped
+public class EpisodeServer {
+    private static final int CACHED_SAMPLERS = 8;
+
+    private final DatasetStore datasets;
+    private final Map<String, Episodes> samplers = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Episodes> eldest) {
+            return size() > CACHED_SAMPLERS;
+        }
+    };
+
+    public EpisodeServer(DatasetStore datasets) {
+        this.datasets = datasets;
+    }
+
+    /** Encoded frames, and how many of them are episodes (0 when the answer is an error frame). */
+    public record Served(List<byte[]> frames, int episodes) {
+    }
+
+    public Served serve(EpisodeRequest r) {
+        Optional<DatasetManifest> manifest = datasets.manifest(r.dataset());
+        if (manifest.isEmpty()) {
+            return error(r, "unknown dataset '" + r.dataset() + "'");
+        }
+        if (!manifest.get().splits().containsKey(r.split())) {
+            return error(r, "dataset '" + r.dataset() + "' has no split '" + r.split() + "'; it has "
+                    + manifest.get().splits().keySet());
+        }
+        SplitData data = datasets.split(manifest.get(), r.split());
+        Episodes episodes = sampler(manifest.get(), r.split(), data);
+        try {
+            episodes.requireFits(r.ways(), r.shots(), r.queries());
+        } catch (IllegalArgumentException e) {
+            return error(r, e.getMessage() + " (" + r.dataset() + "/" + r.split() + ")");
+        }
+        List<byte[]> frames = new ArrayList<>();
+        for (long trial = r.fromTrial(); trial < r.toTrial(); trial++) {
+            frames.add(FrameCodec.encode(frame(data, episodes.episode(r.seed(), trial, r.ways(), r.shots(), r.queries()))));
+        }
+        return new Served(frames, frames.size());
+    }
+
+    /** Support images way by way, then query images way by way; labels (way, class) per image. */
+    static BatchFrame frame(SplitData data, Episodes.Episode e) {
+        int ways = e.classes().length;
+        int shots = e.support()[0].length;
+        int queries = e.query()[0].length;
+        int count = ways * (shots + queries);
+        int size = data.imageBytes();
+        byte[] pixels = new byte[count * size];
+        int[] labels = new int[count * 2];
+        int at = 0;
+        for (int[][] part : new int[][][] {e.support(), e.query()}) {
+            for (int way = 0; way < ways; way++) {
+                for (int example : part[way]) {
+                    System.arraycopy(data.pixels(), example * size, pixels, at * size, size);
+                    labels[2 * at] = way;
+                    labels[2 * at + 1] = e.classes()[way];
+                    at++;
+                }
+            }
+        }
+        return new BatchFrame(0, e.trial(), 0, count, data.channels(), data.height(), data.width(), 2, pixels, labels);
+    }
+
+    private synchronized Episodes sampler(DatasetManifest manifest, String split, SplitData data) {
+        String key = manifest.name() + "/" + manifest.importId() + "/" + split;
+        return samplers.computeIfAbsent(key, k -> {
+            int[] primary = new int[data.count()];
+            for (int i = 0; i < primary.length; i++) {
+                primary[i] = data.labels()[i * data.labelLevels()];
+            }
+            return new Episodes(primary, manifest.classes().size());
+        });
+    }
+
+    private static Served error(EpisodeRequest r, String message) {
+        return new Served(List.of(FrameCodec.encodeError(0, r.fromTrial(), message)), 0);
+    }
+}
