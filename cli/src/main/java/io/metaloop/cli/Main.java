@@ -16,6 +16,7 @@ public final class Main {
               down     stop exactly the processes 'up' started
               demo     start a fresh stack, train Conv4 on the bundled Fashion-MNIST, print its test
                        accuracy, stop everything. Options: --epochs N (default 6)
+              data     list the running stack's datasets, or import one (metaloop data for details)
             """;
 
     private Main() {
@@ -33,6 +34,7 @@ public final class Main {
                 case "up" -> up(layout, stackDir);
                 case "status" -> status(stackDir);
                 case "down" -> down(stackDir);
+                case "data" -> new DataCommand(stackDir).run(Arrays.asList(args).subList(1, args.length));
                 case "demo" -> new Demo(layout, layout.root().resolve(".metaloop/demo"), option(args, "--epochs", 6)).run();
                 default -> {
                     System.err.print("unknown command '" + args[0] + "'\n" + USAGE);

@@ -1,0 +1,160 @@
+package io.metaloop.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metaloop.localstack.StackException;
+import io.metaloop.localstack.StackState;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * {@code metaloop data list} and {@code metaloop data import <name> <archive-or-dir> --format F ...}
+ * against the running stack's dataset-service.
+ */
+final class DataCommand {
+    static final String USAGE = """
+            usage: metaloop data list
+                   metaloop data import <name> <archive-or-dir> --format <format> [--image-size N] [--rotations]
+                                        [--split-files DIR] [--hierarchy FILE]
+              formats: fashion-mnist mnist cifar10 cifar100 stl10 omniglot tiny-imagenet image-folder slimagenet64
+                       mini-imagenet tiered-imagenet cifar-fs fc100
+              e.g.   metaloop data import omniglot data/omniglot --format omniglot --image-size 28 --rotations
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Path stackDir;
+
+    DataCommand(Path stackDir) {
+        this.stackDir = stackDir;
+    }
+
+    int run(List<String> args) {
+        if (args.isEmpty()) {
+            System.err.print(USAGE);
+            return 2;
+        }
+        return switch (args.get(0)) {
+            case "list" -> list();
+            case "import" -> importDataset(args.subList(1, args.size()));
+            default -> {
+                System.err.print("unknown data command '" + args.get(0) + "'\n" + USAGE);
+                yield 2;
+            }
+        };
+    }
+
+    private String datasetService() {
+        StackState state = StackState.read(stackDir)
+                .orElseThrow(() -> new StackException("no stack is running (start one with: bin/metaloop up)"));
+        return state.part("dataset-service").map(StackState.Part::url)
+                .orElseThrow(() -> new StackException("the running stack has no dataset-service"));
+    }
+
+    private int list() {
+        JsonNode datasets = send(HttpRequest.newBuilder(URI.create(datasetService() + "/api/v1/datasets")).GET().build(), 200);
+        System.out.printf("%-22s %-12s %-28s %s%n", "name", "images", "levels (classes)", "splits");
+        for (JsonNode d : datasets) {
+            List<String> levels = new ArrayList<>();
+            d.path("levels").forEach(l -> levels.add(l.path("name").asText() + " (" + l.path("classes").size() + ")"));
+            List<String> splits = new ArrayList<>();
+            d.path("splits").fields().forEachRemaining(e -> splits.add(e.getKey() + " " + e.getValue().asLong()));
+            System.out.printf("%-22s %-12s %-28s %s%n", d.path("name").asText(),
+                    d.path("channels").asInt() + "×" + d.path("height").asInt() + "×" + d.path("width").asInt(),
+                    String.join(", ", levels), String.join(", ", splits));
+        }
+        return 0;
+    }
+
+    private int importDataset(List<String> args) {
+        ObjectNode body;
+        String name;
+        try {
+            name = positional(args, 0, "name");
+            body = importBody(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("metaloop data import: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        }
+        System.out.println("importing " + body.path("path").asText() + " as '" + name + "' (" + body.path("format").asText() + ")...");
+        long start = System.nanoTime();
+        JsonNode info = send(HttpRequest.newBuilder(URI.create(datasetService() + "/api/v1/datasets/" + name + "/import"))
+                .header("Content-Type", "application/json").timeout(Duration.ofHours(2))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), 201);
+        System.out.printf("imported '%s' in %.0f s: %s%n", name, (System.nanoTime() - start) / 1e9, info.path("splits"));
+        return 0;
+    }
+
+    /** The JSON body of an import request, from the command line (paths made absolute). */
+    static ObjectNode importBody(List<String> args) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("path", absolute(positional(args, 1, "archive-or-dir")));
+        Iterator<String> it = args.subList(2, args.size()).iterator();
+        while (it.hasNext()) {
+            String option = it.next();
+            switch (option) {
+                case "--format" -> body.put("format", value(it, option));
+                case "--image-size" -> {
+                    String v = value(it, option);
+                    try {
+                        body.put("imageSize", Integer.parseInt(v));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--image-size must be a whole number, got '" + v + "'");
+                    }
+                }
+                case "--rotations" -> body.put("rotations", true);
+                case "--split-files" -> body.put("splitFiles", absolute(value(it, option)));
+                case "--hierarchy" -> body.put("hierarchyFile", absolute(value(it, option)));
+                default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+            }
+        }
+        if (!body.has("format")) {
+            throw new IllegalArgumentException("--format is required");
+        }
+        return body;
+    }
+
+    private static String positional(List<String> args, int index, String what) {
+        if (args.size() <= index || args.get(index).startsWith("--")) {
+            throw new IllegalArgumentException("<" + what + "> is required");
+        }
+        return args.get(index);
+    }
+
+    private static String value(Iterator<String> it, String option) {
+        if (!it.hasNext()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return it.next();
+    }
+
+    private static String absolute(String path) {
+        return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    private JsonNode send(HttpRequest request, int expected) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+            if (r.statusCode() != expected) {
+                throw new StackException("dataset-service answered " + r.statusCode() + ": "
+                        + body.path("error").asText(r.body()));
+            }
+            return body;
+        } catch (IOException e) {
+            throw new StackException("dataset-service unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        }
+    }
+}
