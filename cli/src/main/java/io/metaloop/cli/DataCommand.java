@@ -3,6 +3,9 @@ package io.metaloop.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.metaloop.datasets.download.Download;
+import io.metaloop.datasets.download.Downloader;
+import io.metaloop.datasets.download.KnownDownloads;
 import io.metaloop.localstack.StackException;
 import io.metaloop.localstack.StackState;
 import java.io.IOException;
@@ -23,6 +26,8 @@ import java.util.List;
 final class DataCommand {
     static final String USAGE = """
             usage: metaloop data list
+                   metaloop data download <dataset> [--to DIR] [--sha256 HEX]     (resumable, SHA-256 verified)
+                     datasets: fashion-mnist omniglot-small omniglot cifar10 cifar100 stl10 tiny-imagenet
                    metaloop data import <name> <archive-or-dir> --format <format> [--image-size N] [--rotations]
                                         [--split-files DIR] [--hierarchy FILE]
               formats: fashion-mnist mnist cifar10 cifar100 stl10 omniglot tiny-imagenet image-folder slimagenet64
@@ -46,6 +51,7 @@ final class DataCommand {
         return switch (args.get(0)) {
             case "list" -> list();
             case "import" -> importDataset(args.subList(1, args.size()));
+            case "download" -> download(args.subList(1, args.size()));
             default -> {
                 System.err.print("unknown data command '" + args.get(0) + "'\n" + USAGE);
                 yield 2;
@@ -73,6 +79,67 @@ final class DataCommand {
                     String.join(", ", levels), String.join(", ", splits));
         }
         return 0;
+    }
+
+    private int download(List<String> args) {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            System.err.print("metaloop data download: <dataset> is required\n" + USAGE);
+            return 2;
+        }
+        String dataset = args.get(0);
+        Path to = Path.of("downloads", dataset);
+        String sha256 = null;
+        for (int i = 1; i < args.size(); i += 2) {
+            if (i + 1 >= args.size()) {
+                System.err.println("metaloop data download: " + args.get(i) + " needs a value");
+                return 2;
+            }
+            switch (args.get(i)) {
+                case "--to" -> to = Path.of(args.get(i + 1));
+                case "--sha256" -> sha256 = args.get(i + 1);
+                default -> {
+                    System.err.println("metaloop data download: unknown option '" + args.get(i) + "'");
+                    return 2;
+                }
+            }
+        }
+        List<Download> files = KnownDownloads.files(dataset);
+        if (sha256 != null) {
+            if (files.size() != 1) {
+                System.err.println("--sha256 names one file's digest; " + dataset + " has " + files.size() + " files");
+                return 2;
+            }
+            files = List.of(files.get(0).withSha256(sha256));
+        }
+        Downloader downloader = new Downloader();
+        for (Download file : files) {
+            try {
+                Path done = downloader.download(file, to, DataCommand::progressBar);
+                System.out.println();
+                System.out.println("verified " + done + " (SHA-256 " + file.sha256().orElse(sha256) + ")");
+            } catch (IOException e) {
+                System.out.println();
+                System.err.println("metaloop data download: " + e.getMessage());
+                return 1;
+            }
+        }
+        System.out.println("next: bin/metaloop data import <name> " + to + " --format <format>");
+        return 0;
+    }
+
+    /** One line that redraws itself: {@code file [#####     ]  45%  12.3 / 27.1 MB}. */
+    static void progressBar(String file, long done, long total) {
+        String line;
+        if (total > 0) {
+            int width = 30;
+            int filled = (int) (width * done / total);
+            line = String.format("%s [%s%s] %3d%%  %.1f / %.1f MB", file, "#".repeat(filled), " ".repeat(width - filled),
+                    100 * done / total, done / 1e6, total / 1e6);
+        } else {
+            line = String.format("%s %.1f MB", file, done / 1e6);
+        }
+        System.out.print("\r" + line);
+        System.out.flush();
     }
 
     private int importDataset(List<String> args) {
