@@ -173,11 +173,12 @@ class WholeSliceTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         double trainerRejected = 0;
         double gatewayRejected = 0;
-        while (System.nanoTime() < deadline && (trainerRejected < 1 || gatewayRejected < 1)) {
+        // a counter appears on /q/metrics with its first increment: absent (NaN) counts as 0
+        while (System.nanoTime() < deadline && !(trainerRejected >= 1 && gatewayRejected >= 1)) {
+            sleep(500);
             trainerRejected = Http.metric(Http.get(trainer).body(), "metaloop_rejected_records_total{topic=\"metaloop.jobs\"}");
             gatewayRejected = Http.metric(Http.get(gatewayMetrics).body(),
                     "metaloop_rejected_records_total{topic=\"metaloop.job-events\"}");
-            sleep(500);
         }
         assertEquals(1.0, trainerRejected, "trainer counted the corrupt job");
         assertEquals(1.0, gatewayRejected, "gateway counted the corrupt event");
