@@ -12,6 +12,7 @@ import java.util.Map;
  * Dev Services (which need Docker) stay off.
  */
 public final class TestInfrastructure {
+    private static final String PREFIX = "metaloop-test-stack-";
     private static LocalStack shared;
 
     private TestInfrastructure() {
@@ -19,8 +20,9 @@ public final class TestInfrastructure {
 
     public static synchronized LocalStack shared() {
         if (shared == null) {
+            stopOrphans();
             try {
-                Path runDir = Files.createTempDirectory("metaloop-test-stack-");
+                Path runDir = Files.createTempDirectory(PREFIX);
                 LocalStack stack = LocalStack.startInfrastructure(ProjectLayout.locate(), runDir,
                         line -> System.out.println("[test stack] " + line));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -33,6 +35,21 @@ public final class TestInfrastructure {
             }
         }
         return shared;
+    }
+
+    /**
+     * Stops servers left by an earlier test JVM that was killed before its shutdown hook ran (their
+     * parent is gone and they carry a test-stack marker), so they cannot pile up run after run.
+     */
+    static void stopOrphans() {
+        String marker = "-Dmetaloop.run=" + Path.of(System.getProperty("java.io.tmpdir")).resolve(PREFIX);
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .filter(p -> p.parent().map(parent -> parent.pid() == 1 || !parent.isAlive()).orElse(true))
+                .forEach(p -> {
+                    System.out.println("[test stack] stopping orphaned server pid " + p.pid());
+                    p.destroy();
+                });
     }
 
     /** Configuration that points a Quarkus service at the shared servers. */
