@@ -178,6 +178,48 @@ class DatasetServiceTest {
     }
 
     @Test
+    void severalStreamsAreServedAtOnceWithoutWaitingForEachOther() throws Exception {
+        // each stream asks at most 16 batches ahead, so neither can finish before the other starts being served
+        long[][] times = new long[2][2];
+        int[] counts = new int[2];
+        List<BatchStream> streams = List.of(stream("train", 25, true, new ArrayList<>()), stream("train", 25, true, new ArrayList<>()));
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> readers = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int s = 0; s < 2; s++) {
+            int which = s;
+            readers.add(new Thread(() -> {
+                try {
+                    go.await();
+                    BatchStream.EpochReader reader = streams.get(which).open(which);
+                    for (BatchFrame f; (f = reader.next()) != null; ) {
+                        long now = System.nanoTime();
+                        if (counts[which]++ == 0) {
+                            times[which][0] = now;
+                        }
+                        times[which][1] = now;
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        try {
+            readers.forEach(Thread::start);
+            go.countDown();
+            for (Thread t : readers) {
+                t.join(180_000);
+            }
+        } finally {
+            streams.forEach(BatchStream::close);
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
+        assertEquals(800, counts[0]);
+        assertEquals(800, counts[1]);
+        assertTrue(times[1][0] < times[0][1] && times[0][0] < times[1][1], "the two epochs were served overlapping in time");
+    }
+
+    @Test
     void evaluationOrderKeepsThePartialLastBatch() throws Exception {
         try (BatchStream stream = stream("test", 3000, false, new ArrayList<>())) {
             List<BatchFrame> frames = readEpoch(stream, 0);
