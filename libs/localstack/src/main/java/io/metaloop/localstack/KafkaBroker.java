@@ -60,11 +60,21 @@ public final class KafkaBroker {
         return cmd;
     }
 
-    /** A KRaft cluster id: 16 random bytes, base64url without padding (what StorageTool random-uuid prints). */
+    /**
+     * A KRaft cluster id: 16 random bytes, base64url without padding (what StorageTool random-uuid
+     * prints). One starting with '-' would be read as an option by the storage tool's argument parser
+     * (Kafka's own Uuid generator avoids them too), so such ids are drawn again.
+     */
     static String clusterId() {
-        byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        SecureRandom random = new SecureRandom();
+        while (true) {
+            byte[] bytes = new byte[16];
+            random.nextBytes(bytes);
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            if (id.charAt(0) != '-') {
+                return id;
+            }
+        }
     }
 
     static String properties(Path data, int port, int controllerPort) {
