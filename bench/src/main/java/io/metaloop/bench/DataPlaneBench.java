@@ -1,11 +1,12 @@
 package io.metaloop.bench;
 
+import io.metaloop.contracts.Augmentation;
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.datasets.Batches;
 import io.metaloop.datasets.EpochOrder;
 import io.metaloop.datasets.FashionMnist;
 import io.metaloop.datasets.ReadOptions;
-import io.metaloop.datasets.SplitData;
+import io.metaloop.datasets.ShardedSplit;
 import io.metaloop.learning.NativeBackend;
 import io.metaloop.learning.data.Images;
 import io.metaloop.learning.method.Supervised;
@@ -35,6 +36,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * How fast the data plane delivers, against how fast a Conv4 trainer consumes, on this machine.
  * Starts Kafka, the S3 server, dataset-service and episode-sampler as in the embedded stack; the
  * consumer here only decodes frames (and, for the "to tensor" row, builds the network's input).
+ * The augmented rows count every view as an image the trainer consumes.
  * Each figure is the median of {@code runs} repetitions after one warm-up pass.
  */
 public final class DataPlaneBench {
@@ -51,18 +53,26 @@ public final class DataPlaneBench {
                 line -> System.err.println("[stack] " + line))) {
             ObjectStore store = new ObjectStore(new ObjectStoreConfig(stack.s3Endpoint(), S3Server.ACCESS_KEY,
                     S3Server.SECRET_KEY, LocalStack.BUCKET));
-            new DatasetStore(store, 1, Clock.systemUTC()).importDataset("omniglot", "omniglot",
+            new DatasetStore(store, DatasetStore.defaultCacheBytes(), Clock.systemUTC()).importDataset("omniglot", "omniglot",
                     layout.bundledData().resolve("omniglot"), ReadOptions.DEFAULTS.withImageSize(28).withRotations(true), 10_000);
             KafkaClients clients = new KafkaClients(stack.kafkaBootstrap(), "bench");
             try (Producer<String, byte[]> producer = new KafkaProducer<>(clients.producer());
                  Admin admin = Admin.create(clients.admin())) {
                 // warm-up: one epoch and 100 episodes through every path, so the JITs of all processes are hot
-                batchesPerSecond(clients, producer, admin, 999, true);
+                batchesPerSecond(clients, producer, admin, 999, true, Augmentation.NONE);
+                batchesPerSecond(clients, producer, admin, 998, false, Augmentation.preset("simclr", 2));
                 episodesPerSecond(clients, producer, admin, 999);
-                double batches = median(runs, r -> batchesPerSecond(clients, producer, admin, r, false));
+                double batches = median(runs, r -> batchesPerSecond(clients, producer, admin, r, false, Augmentation.NONE));
                 rows.add(row("batches over Kafka, decode only", "Fashion-MNIST train, batch 64", batches * 64, batches, "batches/s"));
-                double tensors = median(runs, r -> batchesPerSecond(clients, producer, admin, r + 100, true));
+                double tensors = median(runs, r -> batchesPerSecond(clients, producer, admin, r + 100, true, Augmentation.NONE));
                 rows.add(row("batches over Kafka, decode + to tensor", "Fashion-MNIST train, batch 64", tensors * 64, tensors, "batches/s"));
+                double cropFlip = median(runs, r -> batchesPerSecond(clients, producer, admin, r + 200, false,
+                        Augmentation.preset("crop-flip", 1)));
+                rows.add(row("batches, crop-flip on the data side", "Fashion-MNIST train, batch 64", cropFlip * 64, cropFlip, "batches/s"));
+                double simclr = median(runs, r -> batchesPerSecond(clients, producer, admin, r + 300, false,
+                        Augmentation.preset("simclr", 2)));
+                rows.add(row("batches, simclr × 2 views on the data side", "Fashion-MNIST train, batch 64 (128 views)",
+                        simclr * 128, simclr, "batches/s"));
                 double episodes = median(runs, r -> episodesPerSecond(clients, producer, admin, r));
                 rows.add(row("episodes over Kafka, decode only", "Omniglot 28 px, 5-way 1-shot 15-query", episodes * 80, episodes, "episodes/s"));
             }
@@ -103,8 +113,8 @@ public final class DataPlaneBench {
 
     /** One epoch of the 20,000 bundled training images (312 batches) through a fresh stream. */
     private static double batchesPerSecond(KafkaClients clients, Producer<String, byte[]> producer, Admin admin, int run,
-                                           boolean toTensor) throws Exception {
-        BatchQuery query = new BatchQuery("bench-batches-" + run, "fashion-mnist", "train", 1, 64, true, true);
+                                           boolean toTensor, Augmentation augment) throws Exception {
+        BatchQuery query = new BatchQuery("bench-batches-" + run, "fashion-mnist", "train", 1, 64, true, true, augment);
         try (BatchStream stream = new BatchStream(clients, producer, admin, query, PullStream.Settings.DEFAULT, r -> { })) {
             BatchStream.EpochReader reader = stream.open(run);
             long start = System.nanoTime();
@@ -134,7 +144,7 @@ public final class DataPlaneBench {
 
     /** 200 training steps after 30 warm-up steps, batches assembled in memory (no data path). */
     private static double trainerStepsPerSecond(ProjectLayout layout) throws Exception {
-        SplitData train = FashionMnist.read(layout.bundledData().resolve("fashion-mnist")).get("train");
+        ShardedSplit train = ShardedSplit.inMemory(FashionMnist.read(layout.bundledData().resolve("fashion-mnist")).get("train"));
         Supervised method = new Supervised(new ModelSpec("conv4", 1, 28, 28, 10), 0.003, 1);
         int[] order = EpochOrder.permutation(train.count(), 1, 0);
         List<BatchFrame> batches = new ArrayList<>();

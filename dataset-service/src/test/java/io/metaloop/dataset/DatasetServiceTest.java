@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaloop.contracts.AugmentStep;
+import io.metaloop.contracts.Augmentation;
 import io.metaloop.contracts.Topics;
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.datasets.EpochOrder;
@@ -257,6 +259,28 @@ class DatasetServiceTest {
         try (BatchStream stream = new BatchStream(clients, producer, admin, query, PullStream.Settings.DEFAULT, r -> { })) {
             MessagingException e = assertThrows(MessagingException.class, () -> stream.open(0).next());
             assertTrue(e.getMessage().contains("unknown dataset 'no-such-set'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void augmentedBatchesCarryEveryViewAndAnImpossibleCropIsRefusedByName() throws InterruptedException {
+        Augmentation crops = new Augmentation(null, List.of(AugmentStep.of("random-crop", "size", 24, "padding", 2),
+                AugmentStep.of("horizontal-flip")), 3);
+        BatchQuery query = new BatchQuery("test-" + UUID.randomUUID(), "fashion-mnist", "test", 42, 1000, true, true, crops);
+        try (BatchStream stream = new BatchStream(clients, producer, admin, query, PullStream.Settings.DEFAULT, r -> { })) {
+            List<BatchFrame> epoch = readEpoch(stream, 0);
+            assertEquals(10, epoch.size());
+            BatchFrame first = epoch.get(0);
+            assertEquals(3 * 1000, first.count());
+            assertEquals(24, first.height());
+            assertEquals(first.label(17, 0), first.label(1000 + 17, 0), "views repeat the labels");
+            assertEquals(first, readEpoch(stream, 0).get(0), "asking again gives the same views");
+        }
+        Augmentation tooBig = new Augmentation(null, List.of(AugmentStep.of("center-crop", "size", 40)), 1);
+        BatchQuery bad = new BatchQuery("test-" + UUID.randomUUID(), "fashion-mnist", "test", 42, 100, true, true, tooBig);
+        try (BatchStream stream = new BatchStream(clients, producer, admin, bad, PullStream.Settings.DEFAULT, r -> { })) {
+            MessagingException e = assertThrows(MessagingException.class, () -> stream.open(0).next());
+            assertTrue(e.getMessage().contains("augment.steps[0]") && e.getMessage().contains("1×28×28"), e.getMessage());
         }
     }
 

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.datasets.DatasetManifest;
 import io.metaloop.datasets.ReadOptions;
-import io.metaloop.datasets.SplitData;
+import io.metaloop.datasets.ShardedSplit;
 import io.metaloop.localstack.ProjectLayout;
 import io.metaloop.messaging.EpisodeStream;
 import io.metaloop.messaging.KafkaClients;
@@ -86,11 +86,13 @@ class EpisodeSamplerTest {
 
     @Test
     void fiveWayOneShotEpisodesArriveInTrialOrderWithSupportThenQueryFromDistinctClasses() throws Exception {
-        SplitData all = datasets.split(manifest, "all");
+        ShardedSplit all = datasets.split(manifest, "all");
         java.util.Map<Integer, Set<java.nio.ByteBuffer>> imagesByClass = new java.util.HashMap<>();
         for (int i = 0; i < all.count(); i++) {
-            imagesByClass.computeIfAbsent(all.labels()[i], c -> new HashSet<>())
-                    .add(java.nio.ByteBuffer.wrap(Arrays.copyOfRange(all.pixels(), i * 784, (i + 1) * 784)));
+            byte[] image = new byte[784];
+            int[] label = new int[all.labelLevels()];
+            all.copy(i, image, 0, label, 0);
+            imagesByClass.computeIfAbsent(label[0], c -> new HashSet<>()).add(java.nio.ByteBuffer.wrap(image));
         }
         List<BatchFrame> episodes;
         try (EpisodeStream stream = stream(1, 5, 1, 15)) {

@@ -2,6 +2,7 @@ package io.metaloop.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.metaloop.contracts.Augmentation;
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.contracts.frame.FrameCodec;
 import io.metaloop.localstack.LocalStack;
@@ -41,7 +42,7 @@ class DeterminismAcrossRestartsTest {
         try (LocalStack stack = LocalStack.start(ProjectLayout.locate(), runDir, SERVICES, line -> { })) {
             ObjectStore store = new ObjectStore(new ObjectStoreConfig(stack.s3Endpoint(), S3Server.ACCESS_KEY,
                     S3Server.SECRET_KEY, LocalStack.BUCKET));
-            new DatasetStore(store, 1, Clock.systemUTC()).importDataset("omniglot", "omniglot",
+            new DatasetStore(store, DatasetStore.defaultCacheBytes(), Clock.systemUTC()).importDataset("omniglot", "omniglot",
                     ProjectLayout.locate().bundledData().resolve("omniglot/images_background_small2.zip"),
                     ReadOptions.DEFAULTS.withImageSize(28), 1000);
             KafkaClients clients = new KafkaClients(stack.kafkaBootstrap(), "determinism-test");
@@ -70,6 +71,27 @@ class DeterminismAcrossRestartsTest {
                     assertEquals(20, count);
                 }
                 prints.add(HexFormat.of().formatHex(episodes.digest()));
+                // augmented views are made on the data side and must be just as reproducible
+                MessageDigest augmented = MessageDigest.getInstance("SHA-256");
+                try (BatchStream stream = new BatchStream(clients, producer, admin,
+                        new BatchQuery("det-augmented", "omniglot", "all", 3, 100, true, true, Augmentation.preset("finetune", 2)),
+                        PullStream.Settings.DEFAULT, r -> { })) {
+                    BatchStream.EpochReader reader = stream.open(1);
+                    for (BatchFrame f; (f = reader.next()) != null; ) {
+                        assertEquals(200, f.count(), "two views of 100 images");
+                        augmented.update(FrameCodec.encode(f));
+                    }
+                }
+                try (EpisodeStream stream = new EpisodeStream(clients, producer, admin,
+                        new EpisodeStream.Query("det-augmented-episodes", "omniglot", "all", 5, 5, 1, 5,
+                                Augmentation.preset("simclr", 2)), PullStream.Settings.DEFAULT, r -> { })) {
+                    PullStream.Reader reader = stream.trials(0, 10);
+                    for (BatchFrame f; (f = reader.next()) != null; ) {
+                        assertEquals(2 * 5 * (1 + 5), f.count(), "two views of a 5-way 1-shot 5-query episode");
+                        augmented.update(FrameCodec.encode(f));
+                    }
+                }
+                prints.add(HexFormat.of().formatHex(augmented.digest()));
             }
             return prints;
         } finally {

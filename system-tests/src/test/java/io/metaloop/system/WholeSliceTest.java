@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metaloop.contracts.AugmentStep;
 import io.metaloop.contracts.ExperimentRecord;
 import io.metaloop.contracts.ExperimentState;
 import io.metaloop.contracts.Json;
@@ -86,9 +87,12 @@ class WholeSliceTest {
     void anExperimentIsTrainedCheckpointedAndEvaluated() throws Exception {
         HttpResponse<String> created = Http.postJson(gateway + "/api/v1/experiments", """
                 {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4",
-                 "epochs":1,"batchSize":128,"learningRate":0.005,"seed":7}""");
+                 "epochs":1,"batchSize":128,"learningRate":0.005,"seed":7,
+                 "augment":{"preset":"crop-flip","views":1}}""");
         assertEquals(201, created.statusCode(), created.body());
         ExperimentRecord queued = Json.read(created.body(), ExperimentRecord.class);
+        assertEquals(List.of("random-crop", "horizontal-flip"),
+                queued.spec().augment().steps().stream().map(AugmentStep::op).toList(), "the preset is stored as its steps");
         experimentId = queued.id();
         assertEquals("/api/v1/experiments/" + experimentId, created.headers().firstValue("Location").orElseThrow()
                 .replaceFirst("^https?://[^/]+", ""));
@@ -146,6 +150,14 @@ class WholeSliceTest {
         assertFieldError(Http.postJson(url, """
                 {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":"many","batchSize":64,"learningRate":0.01}"""),
                 "epochs", "");
+        assertFieldError(Http.postJson(url, """
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":1,"batchSize":64,"learningRate":0.01,
+                 "augment":{"views":1,"steps":[{"op":"center-crop","args":{"size":32}}]}}"""),
+                "augment.steps[0]", "1×28×28");
+        assertFieldError(Http.postJson(url, """
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":1,"batchSize":64,"learningRate":0.01,
+                 "augment":{"views":1,"steps":[{"op":"mixup"}]}}"""),
+                "augment.steps[0].op", "'mixup'");
         HttpResponse<String> malformed = Http.postJson(url, "{\"method\": \"supervised\",");
         assertEquals(400, malformed.statusCode());
         assertTrue(malformed.body().contains("line 1, column"), malformed.body());

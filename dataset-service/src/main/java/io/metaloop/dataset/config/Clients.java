@@ -43,7 +43,7 @@ public class Clients {
     @Produces
     @Singleton
     DatasetStore datasetStore(ObjectStore store, DatasetServiceConfig config) {
-        return new DatasetStore(store, config.cachedSplits(), java.time.Clock.systemUTC());
+        return new DatasetStore(store, config.cacheBytes().orElse(DatasetStore.defaultCacheBytes()), java.time.Clock.systemUTC());
     }
 
     @Produces

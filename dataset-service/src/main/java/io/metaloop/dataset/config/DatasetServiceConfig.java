@@ -13,7 +13,6 @@ public interface DatasetServiceConfig {
     @WithDefault("10000")
     int shardSize();
 
-    /** How many decoded splits to keep in memory. */
-    @WithDefault("4")
-    int cachedSplits();
+    /** Bytes of decoded shards to keep in memory; default half the heap. */
+    Optional<Long> cacheBytes();
 }

@@ -5,7 +5,8 @@ import io.metaloop.contracts.frame.FrameCodec;
 import io.metaloop.datasets.Batches;
 import io.metaloop.datasets.DatasetManifest;
 import io.metaloop.datasets.EpochOrder;
-import io.metaloop.datasets.SplitData;
+import io.metaloop.datasets.ShardedSplit;
+import io.metaloop.datasets.augment.Augmenter;
 import io.metaloop.storage.DatasetStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Answers a batch request with frames: batch {@code i} of epoch {@code e} is always the same
- * images, because the order is a function of (seed, epoch) only. Requests it cannot serve get a
+ * images, because the order is a function of (seed, epoch) only, and so are the augmented views
+ * a request names (see {@link Augmenter}). Requests it cannot serve get a
  * single error frame, so the consumer fails with the reason instead of waiting.
  */
 @ApplicationScoped
@@ -50,16 +52,27 @@ public class BatchServer {
             return error(request, "dataset '" + request.dataset() + "' has no split '" + request.split() + "'; it has "
                     + manifest.get().splits().keySet());
         }
-        SplitData data = splits.split(manifest.get(), request.split());
+        ShardedSplit data = splits.split(manifest.get(), request.split());
         long total = Batches.count(data.count(), request.batchSize(), request.dropLast());
         if (total == 0) {
             return error(request, request.split() + " has " + data.count() + " images, fewer than one batch of "
                     + request.batchSize());
         }
-        int[] order = request.shuffle() ? order(request, data.count()) : null;
+        Augmenter augmenter;
+        try {
+            augmenter = new Augmenter(request.augment(), data.channels(), data.height(), data.width());
+        } catch (IllegalArgumentException e) {
+            return error(request, e.getMessage());
+        }
+        int[] order = null;
+        if (request.shuffle()) {
+            splits.loadAll(manifest.get(), request.split()); // a shuffled batch may need any shard
+            order = order(request, data.count());
+        }
         List<Served> frames = new ArrayList<>();
         for (long i = request.fromBatch(); i < Math.min(request.toBatch(), total); i++) {
-            var frame = Batches.assemble(data, order, request.epoch(), i, request.batchSize(), request.dropLast());
+            var frame = Batches.assemble(data, order, request.epoch(), i, request.batchSize(), request.dropLast(),
+                    augmenter, request.seed());
             frames.add(new Served(FrameCodec.encode(frame), frame.count()));
         }
         return frames;

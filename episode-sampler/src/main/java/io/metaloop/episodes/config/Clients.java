@@ -50,6 +50,6 @@ public class Clients {
     @Produces
     @Singleton
     DatasetStore datasetStore(ObjectStore store, EpisodeSamplerConfig config) {
-        return new DatasetStore(store, config.cachedSplits(), Clock.systemUTC());
+        return new DatasetStore(store, config.cacheBytes().orElse(DatasetStore.defaultCacheBytes()), Clock.systemUTC());
     }
 }

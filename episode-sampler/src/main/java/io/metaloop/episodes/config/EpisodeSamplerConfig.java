@@ -1,11 +1,10 @@
 package io.metaloop.episodes.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "metaloop.episodes")
 public interface EpisodeSamplerConfig {
-    /** How many decoded splits to keep in memory. */
-    @WithDefault("4")
-    int cachedSplits();
+    /** Bytes of decoded shards to keep in memory; default half the heap. */
+    Optional<Long> cacheBytes();
 }

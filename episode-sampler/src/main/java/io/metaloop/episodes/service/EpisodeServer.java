@@ -3,9 +3,11 @@ package io.metaloop.episodes.service;
 import io.metaloop.contracts.EpisodeRequest;
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.contracts.frame.FrameCodec;
+import io.metaloop.datasets.Batches;
 import io.metaloop.datasets.DatasetManifest;
+import io.metaloop.datasets.augment.Augmenter;
 import io.metaloop.datasets.Episodes;
-import io.metaloop.datasets.SplitData;
+import io.metaloop.datasets.ShardedSplit;
 import io.metaloop.storage.DatasetStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -48,22 +50,33 @@ public class EpisodeServer {
             return error(r, "dataset '" + r.dataset() + "' has no split '" + r.split() + "'; it has "
                     + manifest.get().splits().keySet());
         }
-        SplitData data = datasets.split(manifest.get(), r.split());
+        ShardedSplit data = datasets.split(manifest.get(), r.split());
         Episodes episodes = sampler(manifest.get(), r.split(), data);
         try {
             episodes.requireFits(r.ways(), r.shots(), r.queries());
         } catch (IllegalArgumentException e) {
             return error(r, e.getMessage() + " (" + r.dataset() + "/" + r.split() + ")");
         }
+        Augmenter augmenter;
+        try {
+            augmenter = new Augmenter(r.augment(), data.channels(), data.height(), data.width());
+        } catch (IllegalArgumentException e) {
+            return error(r, e.getMessage());
+        }
         List<byte[]> frames = new ArrayList<>();
         for (long trial = r.fromTrial(); trial < r.toTrial(); trial++) {
-            frames.add(FrameCodec.encode(frame(data, episodes.episode(r.seed(), trial, r.ways(), r.shots(), r.queries()))));
+            Episodes.Episode episode = episodes.episode(r.seed(), trial, r.ways(), r.shots(), r.queries());
+            BatchFrame frame = frame(data, episode);
+            if (!augmenter.isIdentity()) {
+                frame = Batches.augment(frame, examples(episode), augmenter, r.seed(), trial);
+            }
+            frames.add(FrameCodec.encode(frame));
         }
         return new Served(frames, frames.size());
     }
 
     /** Support images way by way, then query images way by way; labels (way, class) per image. */
-    static BatchFrame frame(SplitData data, Episodes.Episode e) {
+    static BatchFrame frame(ShardedSplit data, Episodes.Episode e) {
         int ways = e.classes().length;
         int shots = e.support()[0].length;
         int queries = e.query()[0].length;
@@ -71,11 +84,12 @@ public class EpisodeServer {
         int size = data.imageBytes();
         byte[] pixels = new byte[count * size];
         int[] labels = new int[count * 2];
+        int[] classLevels = new int[data.labelLevels()];
         int at = 0;
         for (int[][] part : new int[][][] {e.support(), e.query()}) {
             for (int way = 0; way < ways; way++) {
                 for (int example : part[way]) {
-                    System.arraycopy(data.pixels(), example * size, pixels, at * size, size);
+                    data.copy(example, pixels, at * size, classLevels, 0);
                     labels[2 * at] = way;
                     labels[2 * at + 1] = e.classes()[way];
                     at++;
@@ -85,15 +99,15 @@ public class EpisodeServer {
         return new BatchFrame(0, e.trial(), 0, count, data.channels(), data.height(), data.width(), 2, pixels, labels);
     }
 
-    private synchronized Episodes sampler(DatasetManifest manifest, String split, SplitData data) {
+    /** The split index of each image of {@link #frame}, in the frame's order. */
+    static int[] examples(Episodes.Episode e) {
+        return java.util.stream.Stream.of(e.support(), e.query())
+                .flatMap(java.util.Arrays::stream).flatMapToInt(java.util.Arrays::stream).toArray();
+    }
+
+    private synchronized Episodes sampler(DatasetManifest manifest, String split, ShardedSplit data) {
         String key = manifest.name() + "/" + manifest.importId() + "/" + split;
-        return samplers.computeIfAbsent(key, k -> {
-            int[] primary = new int[data.count()];
-            for (int i = 0; i < primary.length; i++) {
-                primary[i] = data.labels()[i * data.labelLevels()];
-            }
-            return new Episodes(primary, manifest.classes().size());
-        });
+        return samplers.computeIfAbsent(key, k -> new Episodes(data.primaryLabels(), manifest.classes().size()));
     }
 
     private static Served error(EpisodeRequest r, String message) {

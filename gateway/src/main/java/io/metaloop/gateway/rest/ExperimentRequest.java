@@ -1,5 +1,6 @@
 package io.metaloop.gateway.rest;
 
+import io.metaloop.contracts.Augmentation;
 import io.metaloop.contracts.ExperimentSpec;
 import io.metaloop.contracts.FieldError;
 import io.metaloop.contracts.InvalidMessageException;
@@ -19,7 +20,9 @@ public record ExperimentRequest(
         @Schema(required = true, examples = "6", minimum = "1", maximum = "1000") Integer epochs,
         @Schema(required = true, examples = "64", minimum = "1", maximum = "4096") Integer batchSize,
         @Schema(required = true, examples = "0.003", description = "Adam step size, in (0, 10]") Double learningRate,
-        @Schema(examples = "1", description = "Seeds initialisation and data order; default 0") Long seed) {
+        @Schema(examples = "1", description = "Seeds initialisation and data order; default 0") Long seed,
+        @Schema(description = "Training augmentations applied by dataset-service, e.g. {\"preset\": \"crop-flip\", \"views\": 1}; "
+                + "default none") Augmentation augment) {
 
     public ExperimentSpec toSpec() {
         List<FieldError> errors = new ArrayList<>();
@@ -40,9 +43,10 @@ public record ExperimentRequest(
             errors.sort(java.util.Comparator.comparingInt(e -> FIELD_ORDER.indexOf(e.field())));
             throw new InvalidMessageException(errors);
         }
-        return new ExperimentSpec(method, dataset, backbone, epochs, batchSize, learningRate, seed == null ? 0 : seed);
+        return new ExperimentSpec(method, dataset, backbone, epochs, batchSize, learningRate, seed == null ? 0 : seed,
+                augment);
     }
 
     private static final List<String> FIELD_ORDER = List.of("method", "dataset", "backbone", "epochs", "batchSize",
-            "learningRate", "seed");
+            "learningRate", "seed", "augment.views");
 }

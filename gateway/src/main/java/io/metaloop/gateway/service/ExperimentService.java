@@ -1,6 +1,7 @@
 package io.metaloop.gateway.service;
 
 import io.metaloop.contracts.DatasetInfo;
+import io.metaloop.datasets.augment.Augmenter;
 import io.metaloop.contracts.EvalRequest;
 import io.metaloop.contracts.EvalResult;
 import io.metaloop.contracts.ExperimentRecord;
@@ -48,6 +49,8 @@ public class ExperimentService {
                         + "' has no '" + split + "' split; it has " + dataset.splits().keySet())));
             }
         }
+        // a crop larger than the dataset's images is caught here, not when the trainer first asks for data
+        new Augmenter(spec.augment(), dataset.channels(), dataset.height(), dataset.width());
         String id = "exp-" + UUID.randomUUID().toString().substring(0, 12);
         ExperimentRecord record = store.save(ExperimentRecord.queued(id, spec, clock.instant()));
         try {

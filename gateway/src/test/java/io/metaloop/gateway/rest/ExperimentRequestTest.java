@@ -16,7 +16,7 @@ class ExperimentRequestTest {
         ExperimentSpec spec = Json.readStrict("""
                 {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":2,"batchSize":32,"learningRate":0.01}"""
                 .getBytes(), ExperimentRequest.class).toSpec();
-        assertEquals(new ExperimentSpec("supervised", "fashion-mnist", "conv4", 2, 32, 0.01, 0), spec);
+        assertEquals(new ExperimentSpec("supervised", "fashion-mnist", "conv4", 2, 32, 0.01, 0, null), spec);
     }
 
     @Test
@@ -38,7 +38,7 @@ class ExperimentRequestTest {
     @Test
     void valuesOutOfRangeAreNamedWithTheValue() {
         InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> new ExperimentRequest(
-                "supervised", "fashion-mnist", "conv4", 5000, 64, 0.1, 1L).toSpec());
+                "supervised", "fashion-mnist", "conv4", 5000, 64, 0.1, 1L, null).toSpec());
         assertEquals(List.of(new FieldError("epochs", "must be between 1 and 1000, got 5000")), e.errors());
     }
 }

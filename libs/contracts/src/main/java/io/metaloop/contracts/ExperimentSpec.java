@@ -1,5 +1,8 @@
 package io.metaloop.contracts;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.OptBoolean;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,14 +16,21 @@ import java.util.List;
  * @param batchSize    images per training step
  * @param learningRate Adam's step size
  * @param seed         seeds initialisation and the data order of every epoch
+ * @param augment      training augmentations, applied by dataset-service (absent: none)
  */
 public record ExperimentSpec(String method, String dataset, String backbone, int epochs, int batchSize,
-                             double learningRate, long seed) {
+                             double learningRate, long seed,
+                             @JacksonInject(value = Json.ABSENT + "augment", useInput = OptBoolean.TRUE) Augmentation augment) {
     public static final int MAX_EPOCHS = 1000;
     public static final int MAX_BATCH_SIZE = 4096;
 
     public ExperimentSpec {
+        augment = augment == null ? Augmentation.NONE : augment;
         List<FieldError> errors = check(method, dataset, backbone, epochs, batchSize, learningRate);
+        if (errors.isEmpty() && (long) batchSize * augment.views() > MAX_BATCH_SIZE) {
+            errors.add(new FieldError("augment.views", "batchSize × views = " + (long) batchSize * augment.views()
+                    + " images per step; at most " + MAX_BATCH_SIZE));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidMessageException(errors);
         }

@@ -2,6 +2,7 @@ package io.metaloop.contracts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,6 +17,13 @@ import java.nio.charset.StandardCharsets;
  * producer may add some) but reject missing required ones; errors name the field.
  */
 public final class Json {
+    /**
+     * Marks an optional creator property: {@code @JacksonInject(value = Json.ABSENT + "<field>", useInput = TRUE)}
+     * reads the field when present and null when absent, so a field added to a message later does
+     * not make older stored messages unreadable. (Jackson wants one id per field.)
+     */
+    public static final String ABSENT = "metaloop.absent.";
+
     private static final ObjectMapper MAPPER = configure(new ObjectMapper());
     /** REST bodies come from people: an unknown field there is a typo worth reporting. */
     // Missing fields arrive as null, so the request's own validation can name every one at once.
@@ -29,11 +37,35 @@ public final class Json {
     /** Applies MetaLoop's JSON conventions to a mapper (used by services to configure Quarkus's mapper). */
     public static ObjectMapper configure(ObjectMapper mapper) {
         return mapper.registerModule(new JavaTimeModule())
+                .setInjectableValues(new AbsentValues())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .disable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
+    }
+
+    /** Injects null for every {@link #ABSENT} id. */
+    private static final class AbsentValues extends InjectableValues.Std {
+        @Override
+        public Object findInjectableValue(Object valueId, com.fasterxml.jackson.databind.DeserializationContext context,
+                                          com.fasterxml.jackson.databind.BeanProperty property, Object beanInstance)
+                throws JsonMappingException {
+            if (valueId instanceof String id && id.startsWith(ABSENT)) {
+                return null;
+            }
+            return super.findInjectableValue(valueId, context, property, beanInstance);
+        }
+
+        @Override
+        public Object findInjectableValue(com.fasterxml.jackson.databind.DeserializationContext context, Object valueId,
+                                          com.fasterxml.jackson.databind.BeanProperty property, Object beanInstance,
+                                          Boolean optional, Boolean useInput) throws JsonMappingException {
+            if (valueId instanceof String id && id.startsWith(ABSENT)) {
+                return null;
+            }
+            return super.findInjectableValue(context, valueId, property, beanInstance, optional, useInput);
+        }
     }
 
     public static byte[] write(Object value) {

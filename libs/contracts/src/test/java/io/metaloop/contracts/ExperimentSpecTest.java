@@ -32,7 +32,7 @@ class ExperimentSpecTest {
     @Test
     void constructorRejectsInvalidValues() {
         InvalidMessageException e = assertThrows(InvalidMessageException.class,
-                () -> new ExperimentSpec("supervised", "fashion-mnist", "conv4", 1, 0, 0.1, 7));
+                () -> new ExperimentSpec("supervised", "fashion-mnist", "conv4", 1, 0, 0.1, 7, null));
         assertEquals(List.of(new FieldError("batchSize", "must be between 1 and 4096, got 0")), e.errors());
     }
 

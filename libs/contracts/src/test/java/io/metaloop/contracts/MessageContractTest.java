@@ -31,6 +31,7 @@ class MessageContractTest {
                 Arguments.of("eval-request.json", EvalRequest.class),
                 Arguments.of("eval-result.json", EvalResult.class),
                 Arguments.of("batch-request.json", BatchRequest.class),
+                Arguments.of("episode-request.json", EpisodeRequest.class),
                 Arguments.of("experiment-record.json", ExperimentRecord.class));
     }
 

@@ -83,7 +83,7 @@ public final class Episodes {
 
     public Episode episode(long seed, long trial, int ways, int shots, int queries) {
         requireFits(ways, shots, queries);
-        EpochOrder.SplitMix64 random = new EpochOrder.SplitMix64((seed ^ DOMAIN) * 0x9E3779B97F4A7C15L + trial);
+        SplitMix64 random = new SplitMix64((seed ^ DOMAIN) * 0x9E3779B97F4A7C15L + trial);
         int[] chosen = firstOfShuffle(classes.clone(), ways, random);
         int[][] support = new int[ways][];
         int[][] query = new int[ways][];
@@ -105,7 +105,7 @@ public final class Episodes {
     }
 
     /** The first {@code k} entries of a uniformly random permutation (a partial Fisher–Yates shuffle). */
-    private static int[] firstOfShuffle(int[] values, int k, EpochOrder.SplitMix64 random) {
+    private static int[] firstOfShuffle(int[] values, int k, SplitMix64 random) {
         for (int i = 0; i < k; i++) {
             int j = i + random.nextInt(values.length - i);
             int t = values[i];

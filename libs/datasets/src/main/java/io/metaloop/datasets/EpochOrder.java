@@ -23,31 +23,4 @@ public final class EpochOrder {
         }
         return order;
     }
-
-    /** Sebastiano Vigna's SplitMix64 generator. */
-    static final class SplitMix64 {
-        private long state;
-
-        SplitMix64(long seed) {
-            this.state = seed;
-        }
-
-        long nextLong() {
-            long z = (state += 0x9E3779B97F4A7C15L);
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        /** Uniform in [0, bound): rejects the last incomplete block of 63-bit values so there is no modulo bias. */
-        int nextInt(int bound) {
-            long r;
-            long m;
-            do {
-                r = nextLong() >>> 1;
-                m = r % bound;
-            } while (r - m + (bound - 1) < 0);
-            return (int) m;
-        }
-    }
 }

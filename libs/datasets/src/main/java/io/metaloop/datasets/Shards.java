@@ -76,30 +76,39 @@ public final class Shards {
         int at = 0;
         for (int s = 0; s < shardBytes.size(); s++) {
             DatasetManifest.ShardInfo info = sm.shards().get(s);
-            byte[] bytes = shardBytes.get(s);
-            if (!sha256(bytes).equals(info.sha256())) {
-                throw new DatasetFormatException(info.key(), 0, "SHA-256 differs from the manifest's");
+            SplitData shard = decodeShard(manifest, info, shardBytes.get(s));
+            if (at + shard.count() > count) {
+                throw new DatasetFormatException(info.key(), 28, "shards hold more than the manifest's " + count + " images");
             }
-            BatchFrame frame;
-            try {
-                frame = FrameCodec.decodeBatch(bytes);
-            } catch (FrameException e) {
-                throw new DatasetFormatException(info.key(), e.byteOffset(), e.getMessage());
-            }
-            if (frame.count() != info.examples() || frame.channels() != manifest.channels()
-                    || frame.height() != manifest.height() || frame.width() != manifest.width()
-                    || frame.labelLevels() != manifest.labelLevels() || at + frame.count() > count) {
-                throw new DatasetFormatException(info.key(), 28, "shard shape " + frame + " does not match the manifest");
-            }
-            System.arraycopy(frame.pixels(), 0, pixels, at * imageBytes, frame.pixels().length);
-            System.arraycopy(frame.labels(), 0, labels, at * manifest.labelLevels(), frame.labels().length);
-            at += frame.count();
+            System.arraycopy(shard.pixels(), 0, pixels, at * imageBytes, shard.pixels().length);
+            System.arraycopy(shard.labels(), 0, labels, at * manifest.labelLevels(), shard.labels().length);
+            at += shard.count();
         }
         if (at != count) {
             throw new IllegalArgumentException("shards hold " + at + " images, manifest says " + count);
         }
         return new SplitData(count, manifest.channels(), manifest.height(), manifest.width(), manifest.labelLevels(),
                 pixels, labels);
+    }
+
+    /** One shard, verified against its manifest entry (SHA-256, frame checksum, shape). */
+    public static SplitData decodeShard(DatasetManifest manifest, DatasetManifest.ShardInfo info, byte[] bytes) {
+        if (!sha256(bytes).equals(info.sha256())) {
+            throw new DatasetFormatException(info.key(), 0, "SHA-256 differs from the manifest's");
+        }
+        BatchFrame frame;
+        try {
+            frame = FrameCodec.decodeBatch(bytes);
+        } catch (FrameException e) {
+            throw new DatasetFormatException(info.key(), e.byteOffset(), e.getMessage());
+        }
+        if (frame.count() != info.examples() || frame.channels() != manifest.channels()
+                || frame.height() != manifest.height() || frame.width() != manifest.width()
+                || frame.labelLevels() != manifest.labelLevels()) {
+            throw new DatasetFormatException(info.key(), 28, "shard shape " + frame + " does not match the manifest");
+        }
+        return new SplitData(frame.count(), frame.channels(), frame.height(), frame.width(), frame.labelLevels(),
+                frame.pixels(), frame.labels());
     }
 
     public static String sha256(byte[] bytes) {

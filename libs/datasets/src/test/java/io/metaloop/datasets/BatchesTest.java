@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.contracts.frame.FrameCodec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BatchesTest {
@@ -29,7 +32,20 @@ class BatchesTest {
     }
 
     /** 25 single-channel 2×2 images, two label levels. */
-    private static SplitData data() {
+    /** The 25 images below cut into shards of 7, 7, 7 and 4, so batches cross shard boundaries. */
+    private static ShardedSplit data() {
+        SplitData all = whole();
+        int per = 7;
+        List<SplitData> shards = new ArrayList<>();
+        for (int from = 0; from < N; from += per) {
+            int n = Math.min(per, N - from);
+            shards.add(new SplitData(n, 1, H, W, 2, Arrays.copyOfRange(all.pixels(), from * IMAGE_BYTES, (from + n) * IMAGE_BYTES),
+                    Arrays.copyOfRange(all.labels(), from * 2, (from + n) * 2)));
+        }
+        return new ShardedSplit(1, H, W, 2, shards.stream().map(sh -> (long) sh.count()).toList(), shards::get);
+    }
+
+    private static SplitData whole() {
         byte[] px = new byte[N * IMAGE_BYTES];
         int[] labels = new int[N * 2];
         for (int i = 0; i < N; i++) {
@@ -94,7 +110,7 @@ class BatchesTest {
 
     @Test
     void storedOrderWithoutAnOrderArray() {
-        SplitData d = data();
+        ShardedSplit d = data();
         assertHolds(Batches.assemble(d, null, 0, 0, 10, false), 0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertHolds(Batches.assemble(d, null, 0, 1, 10, false), 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
         assertHolds(Batches.assemble(d, null, 0, 2, 10, false), 20, 21, 22, 23, 24);
@@ -102,7 +118,7 @@ class BatchesTest {
 
     @Test
     void followsTheOrderArray() {
-        SplitData d = data();
+        ShardedSplit d = data();
         assertHolds(Batches.assemble(d, ORDER, 3, 0, 10, false), 24, 3, 17, 0, 8, 12, 21, 5, 19, 1);
         assertHolds(Batches.assemble(d, ORDER, 3, 1, 10, false), 14, 22, 7, 10, 2, 18, 23, 6, 11, 16);
         assertHolds(Batches.assemble(d, ORDER, 3, 1, 10, true), 14, 22, 7, 10, 2, 18, 23, 6, 11, 16);
@@ -114,7 +130,7 @@ class BatchesTest {
 
     @Test
     void everyExampleOnceAcrossAnEpoch() {
-        SplitData d = data();
+        ShardedSplit d = data();
         int[] order = EpochOrder.permutation(N, 5L, 2);
         int[] seen = new int[N];
         long batches = Batches.count(N, 4, false);
@@ -131,7 +147,7 @@ class BatchesTest {
 
     @Test
     void frameMetadata() {
-        SplitData d = data();
+        ShardedSplit d = data();
         BatchFrame f = Batches.assemble(d, ORDER, 7, 1, 10, false);
         assertEquals(7, f.epoch());
         assertEquals(1, f.batchIndex());
@@ -149,7 +165,7 @@ class BatchesTest {
 
     @Test
     void batchIndexOutOfRange() {
-        SplitData d = data();
+        ShardedSplit d = data();
         assertThrows(IllegalArgumentException.class, () -> Batches.assemble(d, null, 0, -1, 10, false));
         assertThrows(IllegalArgumentException.class, () -> Batches.assemble(d, null, 0, 3, 10, false));
         // with dropLast the partial batch 2 does not exist
@@ -160,17 +176,17 @@ class BatchesTest {
         // fewer images than one batch and dropLast: no batches at all
         assertThrows(IllegalArgumentException.class, () -> Batches.assemble(d, null, 0, 0, 30, true));
         // an empty split has no batches
-        SplitData empty = new SplitData(0, 1, H, W, 2, new byte[0], new int[0]);
+        ShardedSplit empty = ShardedSplit.inMemory(new SplitData(0, 1, H, W, 2, new byte[0], new int[0]));
         assertThrows(IllegalArgumentException.class, () -> Batches.assemble(empty, null, 0, 0, 10, false));
     }
 
     @Test
     void oneBatchLargerThanTheSplit() {
-        SplitData d = data();
+        ShardedSplit d = data();
         BatchFrame f = Batches.assemble(d, null, 0, 0, 100, false);
         assertEquals(1, f.epochBatches());
         assertEquals(N, f.count());
-        assertArrayEquals(d.pixels(), f.pixels());
-        assertArrayEquals(d.labels(), f.labels());
+        assertArrayEquals(whole().pixels(), f.pixels(), "all four shards, in order");
+        assertArrayEquals(whole().labels(), f.labels());
     }
 }

@@ -46,11 +46,11 @@ class EpochOrderTest {
 
     @Test
     void splitMix64MatchesReferenceVector() {
-        EpochOrder.SplitMix64 g = new EpochOrder.SplitMix64(1234567L);
+        SplitMix64 g = new SplitMix64(1234567L);
         for (long expected : SPLITMIX64_SEED_1234567) {
             assertEquals(expected, g.nextLong());
         }
-        EpochOrder.SplitMix64 zero = new EpochOrder.SplitMix64(0L);
+        SplitMix64 zero = new SplitMix64(0L);
         for (long expected : SPLITMIX64_SEED_0) {
             assertEquals(expected, zero.nextLong());
         }
@@ -59,13 +59,13 @@ class EpochOrderTest {
     @Test
     void nextIntMatchesReferenceSequence() {
         // Python, same generator: r = next() >> 1; m = r % bound; retry while r - m + bound - 1 >= 2**63
-        EpochOrder.SplitMix64 g = new EpochOrder.SplitMix64(1234567L);
+        SplitMix64 g = new SplitMix64(1234567L);
         int[] tens = new int[10];
         for (int k = 0; k < tens.length; k++) {
             tens[k] = g.nextInt(10);
         }
         assertArrayEquals(new int[] {8, 6, 1, 5, 0, 7, 8, 8, 2, 8}, tens);
-        EpochOrder.SplitMix64 h = new EpochOrder.SplitMix64(1234567L);
+        SplitMix64 h = new SplitMix64(1234567L);
         int[] big = new int[5];
         for (int k = 0; k < big.length; k++) {
             big[k] = h.nextInt(1_000_003);
@@ -77,14 +77,14 @@ class EpochOrderTest {
 
     @Test
     void nextIntStaysInRange() {
-        EpochOrder.SplitMix64 g = new EpochOrder.SplitMix64(99L);
+        SplitMix64 g = new SplitMix64(99L);
         for (int bound : new int[] {1, 2, 3, 7, 10, 255, 1 << 16, (1 << 30) + 1, Integer.MAX_VALUE}) {
             for (int k = 0; k < 2_000; k++) {
                 int v = g.nextInt(bound);
                 assertTrue(v >= 0 && v < bound, v + " outside [0, " + bound + ")");
             }
         }
-        EpochOrder.SplitMix64 one = new EpochOrder.SplitMix64(5L);
+        SplitMix64 one = new SplitMix64(5L);
         for (int k = 0; k < 100; k++) {
             assertEquals(0, one.nextInt(1));
         }
@@ -100,7 +100,7 @@ class EpochOrderTest {
 
     @Test
     void nextIntIsRoughlyUniform() {
-        EpochOrder.SplitMix64 g = new EpochOrder.SplitMix64(20240601L);
+        SplitMix64 g = new SplitMix64(20240601L);
         int draws = 100_000;
         long[] buckets = new long[10];
         for (int k = 0; k < draws; k++) {

@@ -20,7 +20,7 @@ public final class BatchStream implements AutoCloseable {
                        PullStream.Settings settings, Consumer<RejectedRecord> onRejected) {
         PullStream.Requester requester = (epoch, from, to) -> producer.send(new ProducerRecord<>(Topics.BATCH_REQUESTS,
                 query.streamId(), Json.write(new BatchRequest(query.streamId(), query.dataset(), query.split(), query.seed(),
-                        epoch, query.batchSize(), query.shuffle(), query.dropLast(), from, to))));
+                        epoch, query.batchSize(), query.shuffle(), query.dropLast(), from, to, query.augment()))));
         this.stream = new PullStream(clients, admin, query.streamId(), settings, requester, onRejected);
     }
 

@@ -1,5 +1,6 @@
 package io.metaloop.messaging;
 
+import io.metaloop.contracts.Augmentation;
 import io.metaloop.contracts.EpisodeRequest;
 import io.metaloop.contracts.Json;
 import io.metaloop.contracts.Topics;
@@ -14,7 +15,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class EpisodeStream implements AutoCloseable {
     /** Which episodes: the dataset split, the seed and the episode shape. */
-    public record Query(String streamId, String dataset, String split, long seed, int ways, int shots, int queries) {
+    public record Query(String streamId, String dataset, String split, long seed, int ways, int shots, int queries,
+                        Augmentation augment) {
+        /** Episodes of the stored images, not augmented. */
+        public Query(String streamId, String dataset, String split, long seed, int ways, int shots, int queries) {
+            this(streamId, dataset, split, seed, ways, shots, queries, Augmentation.NONE);
+        }
     }
 
     private final PullStream stream;
@@ -23,7 +29,7 @@ public final class EpisodeStream implements AutoCloseable {
                          PullStream.Settings settings, Consumer<RejectedRecord> onRejected) {
         PullStream.Requester requester = (epoch, from, to) -> producer.send(new ProducerRecord<>(Topics.EPISODE_REQUESTS,
                 query.streamId(), Json.write(new EpisodeRequest(query.streamId(), query.dataset(), query.split(),
-                        query.seed(), query.ways(), query.shots(), query.queries(), from, to))));
+                        query.seed(), query.ways(), query.shots(), query.queries(), from, to, query.augment()))));
         this.stream = new PullStream(clients, admin, query.streamId(), settings, requester, onRejected);
     }
 

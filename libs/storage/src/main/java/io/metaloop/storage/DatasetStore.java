@@ -7,7 +7,7 @@ import io.metaloop.datasets.DatasetManifest;
 import io.metaloop.datasets.ReadOptions;
 import io.metaloop.datasets.ShardWriter;
 import io.metaloop.datasets.Shards;
-import io.metaloop.datasets.SplitData;
+import io.metaloop.datasets.ShardedSplit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,35 +18,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Datasets in the object store (layout in {@link DatasetManifest}): the catalogue, decoded splits
- * (verified against the manifest's SHA-256s, kept in a small LRU cache), and imports that never
- * leave a half-written dataset behind.
+ * Datasets in the object store (layout in {@link DatasetManifest}): the catalogue, splits read
+ * shard by shard (each verified against the manifest's SHA-256 and kept in a byte-bounded LRU
+ * cache), and imports that never leave a half-written dataset behind.
  */
 public final class DatasetStore {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetStore.class);
     private static final DateTimeFormatter IMPORT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
             .withZone(java.time.ZoneOffset.UTC);
 
+    private static final int PARALLEL_READS = 4;
+
     private final ObjectStore store;
     private final Clock clock;
-    private final Map<String, SplitData> splits;
+    private final ShardCache shards;
+    private final ExecutorService readers;
 
     /**
-     * @param cachedSplits how many decoded splits to keep in memory
+     * @param cacheBytes how many bytes of decoded shards to keep in memory
      */
-    public DatasetStore(ObjectStore store, int cachedSplits, Clock clock) {
+    public DatasetStore(ObjectStore store, long cacheBytes, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.splits = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, SplitData> eldest) {
-                return size() > cachedSplits;
-            }
-        };
+        this.shards = new ShardCache(cacheBytes);
+        this.readers = Executors.newFixedThreadPool(PARALLEL_READS, runnable -> {
+            Thread t = new Thread(runnable, "shard-reader");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Half the JVM's heap: a sensible shard cache when none is configured. */
+    public static long defaultCacheBytes() {
+        return Runtime.getRuntime().maxMemory() / 2;
     }
 
     /** The dataset's manifest; empty if there is none, or if it was written by an older format. */
@@ -79,24 +91,52 @@ public final class DatasetStore {
         return out;
     }
 
-    /** One split, decoded; every shard is checked against the manifest's SHA-256 when loaded. */
-    public synchronized SplitData split(DatasetManifest manifest, String split) {
-        String key = manifest.name() + "/" + manifest.importId() + "/" + split;
-        SplitData data = splits.get(key);
-        if (data == null) {
-            DatasetManifest.SplitManifest sm = manifest.splits().get(split);
-            if (sm == null) {
-                throw new IllegalArgumentException("dataset '" + manifest.name() + "' has no split '" + split
-                        + "'; it has " + manifest.splits().keySet());
-            }
-            List<byte[]> shards = new ArrayList<>();
-            for (DatasetManifest.ShardInfo shard : sm.shards()) {
-                shards.add(store.require(shard.key()));
-            }
-            data = Shards.decode(manifest, split, shards);
-            splits.put(key, data);
+    /**
+     * One split, read shard by shard as its images are needed; every shard is checked against the
+     * manifest's SHA-256 when loaded, and kept in the shard cache.
+     */
+    public ShardedSplit split(DatasetManifest manifest, String split) {
+        DatasetManifest.SplitManifest sm = manifest.splits().get(split);
+        if (sm == null) {
+            throw new IllegalArgumentException("dataset '" + manifest.name() + "' has no split '" + split
+                    + "'; it has " + manifest.splits().keySet());
         }
-        return data;
+        return ShardedSplit.of(manifest, split, index -> {
+            DatasetManifest.ShardInfo info = sm.shards().get(index);
+            return shards.get(info.key(), () -> Shards.decodeShard(manifest, info, store.require(info.key())));
+        });
+    }
+
+    /**
+     * Loads every shard of a split that is not in the cache, {@value #PARALLEL_READS} at a time:
+     * a shuffled epoch touches all of them, and its first batch then waits for the slowest shard
+     * instead of the sum of all.
+     */
+    public void loadAll(DatasetManifest manifest, String split) {
+        ShardedSplit data = split(manifest, split);
+        DatasetManifest.SplitManifest sm = manifest.splits().get(split);
+        List<Future<?>> loads = new ArrayList<>();
+        for (int s = 0; s < data.shards(); s++) {
+            if (!shards.contains(sm.shards().get(s).key())) {
+                int shard = s;
+                loads.add(readers.submit(() -> data.shard(shard)));
+            }
+        }
+        for (Future<?> load : loads) {
+            try {
+                load.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading shards of " + manifest.name() + "/" + split, e);
+            }
+        }
+    }
+
+    /** Bytes of decoded shards in memory. */
+    public long cachedBytes() {
+        return shards.usedBytes();
     }
 
     /**

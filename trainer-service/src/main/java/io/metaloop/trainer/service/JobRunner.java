@@ -8,6 +8,7 @@ import io.metaloop.learning.checkpoint.Checkpoint;
 import io.metaloop.learning.method.Methods;
 import io.metaloop.learning.method.TrainingMethod;
 import io.metaloop.learning.model.ModelSpec;
+import io.metaloop.learning.train.PrefetchingBatchSource;
 import io.metaloop.learning.train.TrainingLoop;
 import io.metaloop.messaging.BatchQuery;
 import io.metaloop.messaging.BatchStream;
@@ -33,6 +34,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
+    /** Batches received and decoded ahead of the training step, on top of the pull window in flight. */
+    private static final int DECODED_AHEAD = 4;
 
     private final KafkaClients clients;
     private final Producer<String, byte[]> producer;
@@ -86,13 +89,15 @@ public class JobRunner {
             events.publish(new JobEvent(id, JobEvent.Type.STARTED, worker, new Progress(startEpoch, epochs, 0, 0),
                     null, null, null, clock.instant()));
             BatchQuery query = new BatchQuery(id + "-train-" + job.attempt(), data.name(), "train", job.spec().seed(),
-                    job.spec().batchSize(), true, true);
+                    job.spec().batchSize(), true, true, job.spec().augment());
             PullStream.Settings settings = new PullStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
                     Duration.ofMinutes(3));
             ProgressReporter reporter = new ProgressReporter(id, worker, epochs, config.progressInterval(), events, metrics, clock);
             String finalKey;
-            try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected)) {
-                TrainingLoop loop = new TrainingLoop(method, new KafkaBatchSource(stream), checkpoints, reporter);
+            try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected);
+                 PrefetchingBatchSource batches = new PrefetchingBatchSource(new KafkaBatchSource(stream),
+                         DECODED_AHEAD, epochs - 1)) {
+                TrainingLoop loop = new TrainingLoop(method, batches, checkpoints, reporter);
                 finalKey = loop.run(id, job.spec().seed(), startEpoch, epochs);
             }
             if (finalKey == null) {

@@ -6,6 +6,7 @@ import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.datasets.Batches;
 import io.metaloop.datasets.EpochOrder;
 import io.metaloop.datasets.FashionMnist;
+import io.metaloop.datasets.ShardedSplit;
 import io.metaloop.datasets.SplitData;
 import io.metaloop.learning.data.Images;
 import io.metaloop.learning.model.ModelSpec;
@@ -37,14 +38,14 @@ class SupervisedFashionMnistTest {
             int[] order = EpochOrder.permutation(train.count(), 1, epoch);
             long batches = Batches.count(train.count(), 50, true);
             for (long b = 0; b < batches; b++) {
-                double loss = method.step(Batches.assemble(train, order, epoch, b, 50, true));
+                double loss = method.step(Batches.assemble(ShardedSplit.inMemory(train), order, epoch, b, 50, true));
                 firstLoss = Double.isNaN(firstLoss) ? loss : firstLoss;
                 lastLoss = loss;
             }
         }
         int correct = 0;
         for (long b = 0; b < Batches.count(test.count(), 250, false); b++) {
-            BatchFrame batch = Batches.assemble(test, null, 0, b, 250, false);
+            BatchFrame batch = Batches.assemble(ShardedSplit.inMemory(test), null, 0, b, 250, false);
             int[] predicted = method.model().predict(Images.toTensor(batch, DataType.FLOAT));
             int[] labels = Images.labels(batch, 0);
             for (int i = 0; i < labels.length; i++) {
