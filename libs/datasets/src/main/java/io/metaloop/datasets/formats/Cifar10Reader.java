@@ -112,8 +112,9 @@ public final class Cifar10Reader implements DatasetReader {
         private final Map<String, String> entries = new LinkedHashMap<>();
         private final Map<String, Long> sizes = new LinkedHashMap<>();
 
-        PublishedFiles(Path source) {
-            this.archive = Archive.open(source);
+        /** A zip is checked end to end first (CRCs, central directory against local headers). */
+        PublishedFiles(Path source) throws IOException {
+            this.archive = SourceFiles.open(source);
             this.directory = Files.isDirectory(source);
         }
 

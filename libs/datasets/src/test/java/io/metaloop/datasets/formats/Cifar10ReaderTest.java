@@ -157,6 +157,43 @@ class Cifar10ReaderTest {
     }
 
     @Test
+    void aZipWhosePixelsFailTheirCrcIsRejectedNotRead() throws Exception {
+        // stored entries: a flipped pixel byte is still a valid record, only the entry's CRC-32 tells
+        Path zip = dir.resolve("stored.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (TestFile f : release()) {
+                java.util.zip.ZipEntry entry = new java.util.zip.ZipEntry(f.name());
+                entry.setMethod(java.util.zip.ZipEntry.STORED);
+                entry.setSize(f.bytes().length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(f.bytes());
+                entry.setCrc(crc.getValue());
+                out.putNextEntry(entry);
+                out.write(f.bytes());
+                out.closeEntry();
+            }
+        }
+        assertRelease(read(reader, zip));
+        byte[] bytes = Files.readAllBytes(zip);
+        byte[] firstBatch = release().get(0).bytes();
+        int at = java.util.Collections.indexOfSubList(toList(bytes), toList(java.util.Arrays.copyOf(firstBatch, 64)));
+        assertTrue(at > 0, "the first batch's bytes are in the zip as they are");
+        bytes[at + 100] ^= 0x10; // a pixel of the first image
+        Files.write(zip, bytes);
+        DatasetFormatException e = reject(reader, zip);
+        assertTrue(e.file().endsWith("!" + ROOT + "data_batch_1.bin"), e.file());
+        assertTrue(e.getMessage().contains("corrupt zip entry"), e.getMessage());
+    }
+
+    private static List<Byte> toList(byte[] bytes) {
+        List<Byte> list = new java.util.ArrayList<>(bytes.length);
+        for (byte b : bytes) {
+            list.add(b);
+        }
+        return list;
+    }
+
+    @Test
     void findsTheFilesByBaseNameUnderAnyFolder() throws Exception {
         List<TestFile> moved = new ArrayList<>();
         for (TestFile f : release()) {
