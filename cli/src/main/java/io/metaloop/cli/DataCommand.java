@@ -116,7 +116,7 @@ final class DataCommand {
             try {
                 Path done = downloader.download(file, to, DataCommand::progressBar);
                 System.out.println();
-                System.out.println("verified " + done + " (SHA-256 " + file.sha256().orElse(sha256) + ")");
+                System.out.println("verified " + done + " (" + file.describeDigests() + ")");
             } catch (IOException e) {
                 System.out.println();
                 System.err.println("metaloop data download: " + e.getMessage());

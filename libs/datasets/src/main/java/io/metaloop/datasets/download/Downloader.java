@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Downloads a file into a directory, resuming where an earlier attempt stopped and verifying its
@@ -49,15 +50,18 @@ public final class Downloader {
      * @return the verified file, {@code dir/<fileName>}; already there and verified: returned at once
      */
     public Path download(Download file, Path dir, Progress progress) throws IOException {
-        String expected = file.sha256().orElseThrow(() -> new DownloadException("no SHA-256 is recorded for "
-                + file.fileName() + "; pass one (--sha256) from a source you trust"));
+        if (!file.hasDigest()) {
+            throw new DownloadException("no digest is recorded for " + file.fileName()
+                    + "; pass its SHA-256 (--sha256) from a source you trust");
+        }
         Files.createDirectories(dir);
         Path target = dir.resolve(file.fileName());
         if (Files.exists(target)) {
-            if (sha256(target).equals(expected)) {
+            if (mismatch(file, target).isEmpty()) {
                 return target;
             }
-            throw new DownloadException(target + " exists but its SHA-256 is not " + expected + "; remove it to download again");
+            throw new DownloadException(target + " exists but does not match " + file.describeDigests()
+                    + "; remove it to download again");
         }
         Path part = dir.resolve(file.fileName() + ".part");
         long have = Files.exists(part) ? Files.size(part) : 0;
@@ -114,25 +118,40 @@ public final class Downloader {
                         + Files.size(part) + " bytes (" + e.getMessage() + "); run the download again to resume");
             }
         }
-        String actual = sha256(part);
-        if (!actual.equals(expected)) {
+        Optional<String> wrong = mismatch(file, part);
+        if (wrong.isPresent()) {
             Path corrupt = dir.resolve(file.fileName() + ".corrupt");
             Files.move(part, corrupt, StandardCopyOption.REPLACE_EXISTING);
-            throw new DownloadException(file.fileName() + " has SHA-256 " + actual + ", expected " + expected
-                    + "; kept as " + corrupt.getFileName() + ", nothing imported");
+            throw new DownloadException(file.fileName() + " has " + wrong.get() + "; kept as " + corrupt.getFileName()
+                    + ", nothing imported");
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         return target;
     }
 
-    static String sha256(Path file) throws IOException {
+    /** Empty if the file matches every digest {@code file} names, else what differs ("SHA-256 x, expected y"). */
+    static Optional<String> mismatch(Download file, Path path) throws IOException {
+        String[] actual = digests(path);
+        if (file.sha256().isPresent() && !file.sha256().get().equals(actual[0])) {
+            return Optional.of("SHA-256 " + actual[0] + ", expected " + file.sha256().get());
+        }
+        if (file.md5().isPresent() && !file.md5().get().equals(actual[1])) {
+            return Optional.of("MD5 " + actual[1] + ", expected " + file.md5().get());
+        }
+        return Optional.empty();
+    }
+
+    /** {SHA-256, MD5} of a file, in one pass. */
+    static String[] digests(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
+                sha256.update(buffer, 0, n);
+                md5.update(buffer, 0, n);
             }
-            return HexFormat.of().formatHex(digest.digest());
+            return new String[] {HexFormat.of().formatHex(sha256.digest()), HexFormat.of().formatHex(md5.digest())};
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

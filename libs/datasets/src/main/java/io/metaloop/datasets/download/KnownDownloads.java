@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * Where the datasets MetaLoop reads are published, with the SHA-256 of each file where this
- * project has recorded one from a verified copy. A file without a recorded digest is downloaded
- * only with {@code --sha256} from a source the user trusts: an unverified archive never reaches an
- * import.
+ * project has recorded one from a verified copy, and otherwise the MD5 its publisher lists
+ * (the CIFAR page lists MD5s; the STL-10, Omniglot and tiny-ImageNet MD5s are the ones the
+ * common loaders — torchvision and others — check). A file with neither is downloaded only with
+ * {@code --sha256} from a source the user trusts: an unverified archive never reaches an import.
  */
 public final class KnownDownloads {
     private static final String FASHION = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
@@ -31,11 +32,17 @@ public final class KnownDownloads {
         m.put("omniglot-small", List.of(
                 known(OMNIGLOT, "images_background_small1.zip", "f38eb80f801274ac2b4dff5b24289016bfaba4a7d5bb50deebf27104ad6cb8a4"),
                 known(OMNIGLOT, "images_background_small2.zip", "3ccaa407515a8778e5d0861875af38b17e418f301ad5bb3b5a6b65d901a41c7f")));
-        m.put("omniglot", List.of(unknown(OMNIGLOT, "images_background.zip"), unknown(OMNIGLOT, "images_evaluation.zip")));
-        m.put("cifar10", List.of(unknown("https://www.cs.toronto.edu/~kriz/", "cifar-10-binary.tar.gz")));
-        m.put("cifar100", List.of(unknown("https://www.cs.toronto.edu/~kriz/", "cifar-100-binary.tar.gz")));
-        m.put("stl10", List.of(unknown("http://ai.stanford.edu/~acoates/stl10/", "stl10_binary.tar.gz")));
-        m.put("tiny-imagenet", List.of(unknown("http://cs231n.stanford.edu/", "tiny-imagenet-200.zip")));
+        m.put("omniglot", List.of(
+                publisherMd5(OMNIGLOT, "images_background.zip", "68d2efa1b9178cc56df9314c21c6e718"),
+                publisherMd5(OMNIGLOT, "images_evaluation.zip", "6b91aef0f799c5bb55b94e3f2daec811")));
+        m.put("cifar10", List.of(
+                publisherMd5("https://www.cs.toronto.edu/~kriz/", "cifar-10-binary.tar.gz", "c32a1d4ab5d03f1284b67883e8d87530")));
+        m.put("cifar100", List.of(
+                publisherMd5("https://www.cs.toronto.edu/~kriz/", "cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8")));
+        m.put("stl10", List.of(
+                publisherMd5("http://ai.stanford.edu/~acoates/stl10/", "stl10_binary.tar.gz", "91f7769df0f17e558f3565bffb0c7dfb")));
+        m.put("tiny-imagenet", List.of(
+                publisherMd5("http://cs231n.stanford.edu/", "tiny-imagenet-200.zip", "90528d7ca1a48142e341f4ef8d21d0de")));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -43,8 +50,8 @@ public final class KnownDownloads {
         return new Download(file, URI.create(base + file), Optional.of(sha256));
     }
 
-    private static Download unknown(String base, String file) {
-        return new Download(file, URI.create(base + file), Optional.empty());
+    private static Download publisherMd5(String base, String file, String md5) {
+        return new Download(file, URI.create(base + file), Optional.empty(), Optional.of(md5));
     }
 
     public static List<String> datasets() {

@@ -130,6 +130,24 @@ class DownloaderTest {
     }
 
     @Test
+    void aPublishersMd5IsCheckedWhenNoSha256IsKnown() throws Exception {
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(archive));
+        Download byMd5 = new Download("archive.tar.gz", download().url(), Optional.empty(), Optional.of(md5));
+        assertArrayEquals(archive, Files.readAllBytes(new Downloader().download(byMd5, dir, (f, d, t) -> { })));
+        Files.delete(dir.resolve("archive.tar.gz"));
+        Download wrong = new Download("archive.tar.gz", download().url(), Optional.empty(), Optional.of("0".repeat(32)));
+        Downloader.DownloadException e = assertThrows(Downloader.DownloadException.class,
+                () -> new Downloader().download(wrong, dir, (f, d, t) -> { }));
+        assertTrue(e.getMessage().contains("MD5 " + md5 + ", expected " + "0".repeat(32)), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("archive.tar.gz")));
+        // with both digests, both must match: a right SHA-256 does not excuse a wrong MD5
+        Files.deleteIfExists(dir.resolve("archive.tar.gz.corrupt"));
+        Download both = new Download("archive.tar.gz", download().url(), download().sha256(), Optional.of("1".repeat(32)));
+        assertTrue(assertThrows(Downloader.DownloadException.class,
+                () -> new Downloader().download(both, dir, (f, d, t) -> { })).getMessage().contains("MD5"));
+    }
+
+    @Test
     void filesWithoutADigestAndHttpErrorsAreRefused() throws Exception {
         Download noDigest = new Download("archive.tar.gz", download().url(), Optional.empty());
         assertTrue(assertThrows(Downloader.DownloadException.class,
@@ -146,6 +164,9 @@ class DownloaderTest {
             assertFalse(KnownDownloads.files(dataset).isEmpty(), dataset);
         }
         assertEquals(4, KnownDownloads.files("fashion-mnist").stream().filter(d -> d.sha256().isPresent()).count());
+        for (String dataset : KnownDownloads.datasets()) {
+            assertTrue(KnownDownloads.files(dataset).stream().allMatch(Download::hasDigest), dataset + " files carry a digest");
+        }
         assertThrows(IllegalArgumentException.class, () -> KnownDownloads.files("imagenet-22k"));
     }
 }
