@@ -50,7 +50,13 @@ public class ExperimentService {
             }
         }
         // a crop larger than the dataset's images is caught here, not when the trainer first asks for data
-        new Augmenter(spec.augment(), dataset.channels(), dataset.height(), dataset.width());
+        int[] trained = new Augmenter(spec.augment(), dataset.channels(), dataset.height(), dataset.width()).outputShape();
+        if (trained[0] != dataset.channels() || trained[1] != dataset.height() || trained[2] != dataset.width()) {
+            // evaluation reads the test split as stored, so the model must train on images of that shape
+            throw new InvalidMessageException("augment", "the steps turn " + dataset.channels() + "×" + dataset.height()
+                    + "×" + dataset.width() + " images into " + trained[0] + "×" + trained[1] + "×" + trained[2]
+                    + "; training must keep the shape the model is evaluated on");
+        }
         String id = "exp-" + UUID.randomUUID().toString().substring(0, 12);
         ExperimentRecord record = store.save(ExperimentRecord.queued(id, spec, clock.instant()));
         try {

@@ -2,23 +2,30 @@ package io.metaloop.learning.backbone;
 
 import io.metaloop.contracts.Catalog;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /** Backbones by the name an experiment uses for them. */
 public final class Backbones {
-    private static final Map<String, IntFunction<Backbone>> BY_NAME = Map.of(
-            "conv4", Conv4::create);
+    /** Builds a backbone for images of a given shape (some backbones' feature size depends on it). */
+    @FunctionalInterface
+    interface Factory {
+        Backbone create(int channels, int height, int width);
+    }
+
+    private static final Map<String, Factory> BY_NAME = Map.of(
+            "conv4", (c, h, w) -> Conv4.create(c),
+            "convnet4", (c, h, w) -> ConvNet4.create("convnet4", c, h, w, ConvNet4.WIDTH),
+            "wide-convnet4", (c, h, w) -> ConvNet4.create("wide-convnet4", c, h, w, ConvNet4.WIDE));
 
     private Backbones() {
     }
 
-    /** @param inChannels channels of the input images */
-    public static Backbone create(String name, int inChannels) {
-        IntFunction<Backbone> factory = BY_NAME.get(name);
+    /** A backbone for images of {@code channels × height × width}. */
+    public static Backbone create(String name, int channels, int height, int width) {
+        Factory factory = BY_NAME.get(name);
         if (factory == null) {
             throw new IllegalArgumentException("unknown backbone '" + name + "'; known: " + Catalog.BACKBONES);
         }
-        return factory.apply(inChannels);
+        return factory.create(channels, height, width);
     }
 
     public static boolean isKnown(String name) {

@@ -22,7 +22,7 @@ public final class Classifier {
     }
 
     public static Classifier create(ModelSpec spec, long seed, DataType dataType) {
-        Backbone backbone = Backbones.create(spec.backbone(), spec.channels());
+        Backbone backbone = Backbones.create(spec.backbone(), spec.channels(), spec.height(), spec.width());
         Sequential layers = new Sequential(List.of(backbone.layer(), new Linear(backbone.featureSize(), spec.classes())));
         return new Classifier(spec, new Network(layers, spec.inputShape(), dataType, seed));
     }

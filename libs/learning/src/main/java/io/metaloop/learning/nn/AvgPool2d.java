@@ -22,6 +22,10 @@ public final class AvgPool2d implements Layer {
 
     @Override
     public long[] outputShape(long[] in) {
+        if (in[2] < kernel || in[3] < kernel) {
+            throw new IllegalArgumentException("average pooling over " + kernel + "×" + kernel + " windows needs a map at least that large, got "
+                    + in[2] + "×" + in[3]);
+        }
         return new long[] {in[0], in[1], (in[2] - kernel) / stride + 1, (in[3] - kernel) / stride + 1};
     }
 

@@ -5,41 +5,62 @@ import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Square k×k convolution without bias (the seeds' backbones put BatchNorm after every conv). */
+/**
+ * Square k×k convolution. Without bias (the relational-reasoning and ResNet backbones put
+ * BatchNorm after every conv) it starts He-normal with fan-out; with bias (PyTorch-MAML's
+ * ConvNet4, MAXL's VGG) it starts as PyTorch's default, weights and bias U(±1/√(in·k·k)).
+ */
 public final class Conv2d implements Layer {
     private final int inChannels;
     private final int outChannels;
     private final int kernel;
     private final int stride;
     private final int padding;
+    private final boolean bias;
     private INDArray weights;
     private INDArray gradWeights;
+    private INDArray biasValues;
+    private INDArray gradBias;
     private INDArray lastInput;
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding) {
+        this(inChannels, outChannels, kernel, stride, padding, false);
+    }
+
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean bias) {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
+        this.bias = bias;
     }
 
     @Override
     public List<long[]> parameterShapes() {
-        return List.of(new long[] {outChannels, inChannels, kernel, kernel});
+        long[] w = {outChannels, inChannels, kernel, kernel};
+        return bias ? List.of(w, new long[] {outChannels}) : List.of(w);
     }
 
     @Override
     public void bind(List<INDArray> params, List<INDArray> grads, List<INDArray> buffers) {
         weights = params.get(0);
         gradWeights = grads.get(0);
+        if (bias) {
+            biasValues = params.get(1);
+            gradBias = grads.get(1);
+        }
     }
 
-    /** He normal with fan-out, as the relational-reasoning backbones: N(0, 2 / (k·k·out)). */
     @Override
     public void initialise(List<INDArray> params, List<INDArray> buffers, Random random) {
-        double std = Math.sqrt(2.0 / (kernel * kernel * outChannels));
-        Initialisers.normal(params.get(0), std, random);
+        if (bias) {
+            double bound = 1.0 / Math.sqrt(inChannels * kernel * kernel);
+            Initialisers.uniform(params.get(0), bound, random);
+            Initialisers.uniform(params.get(1), bound, random);
+        } else {
+            Initialisers.normal(params.get(0), Math.sqrt(2.0 / (kernel * kernel * outChannels)), random);
+        }
     }
 
     @Override
@@ -56,7 +77,11 @@ public final class Conv2d implements Layer {
     public INDArray forward(INDArray input, Mode mode) {
         lastInput = input;
         INDArray out = Nd4j.createUninitialized(input.dataType(), outputShape(input.shape()));
-        NativeOps.conv2d(input, weights, stride, padding, out);
+        if (bias) {
+            NativeOps.conv2d(input, weights, biasValues, stride, padding, out);
+        } else {
+            NativeOps.conv2d(input, weights, stride, padding, out);
+        }
         return out;
     }
 
@@ -64,7 +89,13 @@ public final class Conv2d implements Layer {
     public INDArray backward(INDArray gradOutput) {
         INDArray gradInput = Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape());
         INDArray gradW = Nd4j.createUninitialized(weights.dataType(), weights.shape());
-        NativeOps.conv2dBackward(lastInput, weights, gradOutput, stride, padding, gradInput, gradW);
+        if (bias) {
+            INDArray gradB = Nd4j.createUninitialized(biasValues.dataType(), biasValues.shape());
+            NativeOps.conv2dBackward(lastInput, weights, biasValues, gradOutput, stride, padding, gradInput, gradW, gradB);
+            gradBias.assign(gradB);
+        } else {
+            NativeOps.conv2dBackward(lastInput, weights, gradOutput, stride, padding, gradInput, gradW);
+        }
         gradWeights.assign(gradW);
         return gradInput;
     }

@@ -31,6 +31,41 @@ final class NativeOps {
                 .build());
     }
 
+    static void conv2d(INDArray input, INDArray weights, INDArray bias, int stride, int padding, INDArray output) {
+        int k = (int) weights.size(2);
+        exec(DynamicCustomOp.builder("conv2d")
+                .addInputs(input, weights, bias)
+                .addOutputs(output)
+                .addIntegerArguments(k, k, stride, stride, padding, padding, 1, 1, 0, NCHW, WEIGHTS_OIHW)
+                .build());
+    }
+
+    static void conv2dBackward(INDArray input, INDArray weights, INDArray bias, INDArray gradOutput, int stride,
+                               int padding, INDArray gradInput, INDArray gradWeights, INDArray gradBias) {
+        int k = (int) weights.size(2);
+        exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(input, weights, bias, gradOutput)
+                .addOutputs(gradInput, gradWeights, gradBias)
+                .addIntegerArguments(k, k, stride, stride, padding, padding, 1, 1, 0, NCHW, WEIGHTS_OIHW)
+                .build());
+    }
+
+    static void maxPool2d(INDArray input, int kernel, int stride, INDArray output) {
+        exec(DynamicCustomOp.builder("maxpool2d")
+                .addInputs(input)
+                .addOutputs(output)
+                .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
+                .build());
+    }
+
+    static void maxPool2dBackward(INDArray input, INDArray gradOutput, int kernel, int stride, INDArray gradInput) {
+        exec(DynamicCustomOp.builder("maxpool2d_bp")
+                .addInputs(input, gradOutput)
+                .addOutputs(gradInput)
+                .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
+                .build());
+    }
+
     static void avgPool2d(INDArray input, int kernel, int stride, INDArray output) {
         exec(DynamicCustomOp.builder("avgpool2d")
                 .addInputs(input)

@@ -23,7 +23,7 @@ class BackbonesTest {
     void conv4HasTheParameterCountDerivedFromItsLayers() {
         // conv weights 3·8·9 + 8·16·9 + 16·32·9 + 32·64·9 = 216 + 1152 + 4608 + 18432 = 24408,
         // batch-norm scale and shift 2·(8 + 16 + 32 + 64) = 240: 24,648 (as in seeds.md)
-        Backbone conv4 = Backbones.create("conv4", 3);
+        Backbone conv4 = Backbones.create("conv4", 3, 32, 32);
         Network net = new Network(conv4.layer(), new long[] {3, 32, 32}, DataType.FLOAT, 1);
         assertEquals(24_648, net.numParams());
         assertEquals(64, conv4.featureSize());
@@ -33,14 +33,33 @@ class BackbonesTest {
     @Test
     void conv4GivesSixtyFourFeaturesForAnyImageSize() {
         for (int size : new int[] {8, 28, 32, 84}) {
-            Network net = new Network(Backbones.create("conv4", 1).layer(), new long[] {1, size, size}, DataType.FLOAT, 1);
+            Network net = new Network(Backbones.create("conv4", 1, size, size).layer(), new long[] {1, size, size}, DataType.FLOAT, 1);
             assertEquals(64, net.forward(Nd4j.rand(DataType.FLOAT, 2, 1, size, size), Mode.EVAL).size(1));
         }
     }
 
     @Test
+    void convNet4HasTheParameterCountDerivedFromItsLayersAnd800FeaturesAt84Pixels() {
+        // conv 3·32·9 + 32 = 896, then three of 32·32·9 + 32 = 9,248; batch norm 2·32 per block:
+        // 896 + 3·9,248 + 4·64 = 28,896, as PyTorch-MAML's "32.9K" model less its 4,005-parameter head
+        Backbone convnet4 = Backbones.create("convnet4", 3, 84, 84);
+        Network net = new Network(convnet4.layer(), new long[] {3, 84, 84}, DataType.FLOAT, 1);
+        assertEquals(28_896, net.numParams());
+        assertEquals(800, convnet4.featureSize(), "84 → 42 → 21 → 10 → 5: 32·5·5");
+        assertEquals(800, net.forward(Nd4j.rand(DataType.FLOAT, 2, 3, 84, 84), Mode.TRAIN).size(1));
+        // wide: 3·64·9 + 64 = 1,792, three of 64·64·9 + 64 = 36,928, batch norm 4·128: 113,088
+        Backbone wide = Backbones.create("wide-convnet4", 3, 84, 84);
+        assertEquals(113_088, new Network(wide.layer(), new long[] {3, 84, 84}, DataType.FLOAT, 1).numParams());
+        assertEquals(1600, wide.featureSize());
+        // on Omniglot's 28 px: 28 → 14 → 7 → 3 → 1
+        assertEquals(32, Backbones.create("convnet4", 1, 28, 28).featureSize());
+        var e = assertThrows(IllegalArgumentException.class, () -> Backbones.create("convnet4", 1, 12, 12));
+        assertTrue(e.getMessage().contains("16×16"), e.getMessage());
+    }
+
+    @Test
     void unknownBackboneIsNamedInTheError() {
-        var e = assertThrows(IllegalArgumentException.class, () -> Backbones.create("resnet1000", 3));
+        var e = assertThrows(IllegalArgumentException.class, () -> Backbones.create("resnet1000", 3, 32, 32));
         assertTrue(e.getMessage().contains("'resnet1000'"), e.getMessage());
     }
 }

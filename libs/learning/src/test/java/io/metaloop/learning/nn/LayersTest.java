@@ -57,6 +57,59 @@ class LayersTest {
     }
 
     @Test
+    void biasedConvolutionAddsItsBiasToEveryPositionOfItsChannel() {
+        Network withBias = single(new Conv2d(2, 3, 3, 1, 1, true), 2, 4, 4);
+        Network without = single(new Conv2d(2, 3, 3, 1, 1), 2, 4, 4);
+        without.params().assign(withBias.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 54)));
+        INDArray bias = withBias.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(54, 57));
+        INDArray x = random(2, 2, 4, 4);
+        INDArray difference = withBias.forward(x, Mode.TRAIN).sub(without.forward(x, Mode.TRAIN));
+        for (int o = 0; o < 3; o++) {
+            double b = bias.getDouble(o);
+            for (double d : difference.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(o)).dup().data().asDouble()) {
+                assertEquals(b, d, 1e-12);
+            }
+        }
+        // and its bias gradient is the sum of the output gradient over batch and positions
+        INDArray gradOut = random(2, 3, 4, 4);
+        withBias.backward(gradOut);
+        INDArray gradBias = withBias.gradients().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(54, 57));
+        assertArrayEquals(gradOut.sum(0, 2, 3).toDoubleVector(), gradBias.toDoubleVector(), 1e-10);
+    }
+
+    @Test
+    void maxPoolingTakesEachWindowsMaximumAndRoutesTheGradientToIt() {
+        Network net = single(new MaxPool2d(2, 2), 1, 5, 5);
+        INDArray x = random(1, 1, 5, 5);
+        INDArray y = net.forward(x, Mode.TRAIN);
+        assertArrayEquals(new long[] {1, 1, 2, 2}, y.shape(), "5 → 2: the odd last row and column are dropped");
+        INDArray gradOut = Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {1, 1, 2, 2}, DataType.DOUBLE);
+        INDArray gradIn = net.root().backward(gradOut);
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                double max = Double.NEGATIVE_INFINITY;
+                int at = -1;
+                for (int k = 0; k < 4; k++) {
+                    double v = x.getDouble(0, 0, 2 * i + k / 2, 2 * j + k % 2);
+                    if (v > max) {
+                        max = v;
+                        at = k;
+                    }
+                }
+                assertEquals(max, y.getDouble(0, 0, i, j), 0.0);
+                for (int k = 0; k < 4; k++) {
+                    assertEquals(k == at ? gradOut.getDouble(0, 0, i, j) : 0.0,
+                            gradIn.getDouble(0, 0, 2 * i + k / 2, 2 * j + k % 2), 0.0);
+                }
+            }
+        }
+        assertEquals(0.0, gradIn.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(4), org.nd4j.linalg.indexing.NDArrayIndex.all()).sumNumber().doubleValue(),
+                0.0, "the dropped row gets no gradient");
+    }
+
+    @Test
     void averagePoolingFloorsOddSizesAndAveragesEachWindow() {
         Network net = single(new AvgPool2d(2, 2), 2, 7, 7);
         INDArray x = random(1, 2, 7, 7);
