@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Broadcast;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -73,6 +74,9 @@ public final class BatchNorm2d implements Layer {
     @Override
     public INDArray forward(INDArray x, Mode mode) {
         lastMode = mode;
+        if (PlaneKernels.dense(x) && x.length() < Integer.MAX_VALUE) {
+            return forwardPlanes(x, mode);
+        }
         INDArray mean;
         INDArray var;
         if (mode == Mode.TRAIN) {
@@ -93,8 +97,49 @@ public final class BatchNorm2d implements Layer {
         return Broadcast.add(out, beta, out, CHANNEL_DIM);
     }
 
+    /** The same computation in Java loops over channel planes (float, dense arrays): see {@link PlaneKernels}. */
+    private INDArray forwardPlanes(INDArray x, Mode mode) {
+        float[] scale = gamma.toFloatVector();
+        float[] offset = beta.toFloatVector();
+        float[] shift = new float[channels];
+        float[] inv = new float[channels];
+        double[][] stats = null;
+        if (mode == Mode.TRAIN) {
+            stats = new double[2][channels];
+        } else {
+            float[] mean = runningMean.toFloatVector();
+            float[] var = runningVar.toFloatVector();
+            for (int c = 0; c < channels; c++) {
+                shift[c] = mean[c];
+                inv[c] = (float) (1.0 / Math.sqrt(var[c] + EPS));
+            }
+        }
+        normalised = x.ulike();
+        INDArray out = x.ulike();
+        PlaneKernels.batchNorm(x, scale, offset, shift, inv, EPS, stats, normalised, out);
+        invStd = Nd4j.createFromArray(inv).castTo(x.dataType());
+        if (stats != null) {
+            long n = x.length() / channels;
+            INDArray mean = Nd4j.createFromArray(stats[0]).castTo(runningMean.dataType());
+            INDArray var = Nd4j.createFromArray(stats[1]).castTo(runningVar.dataType());
+            runningMean.muli(1 - MOMENTUM).addi(mean.muli(MOMENTUM));
+            runningVar.muli(1 - MOMENTUM).addi(var.muli(MOMENTUM * n / Math.max(1, n - 1)));
+        }
+        return out;
+    }
+
     @Override
     public INDArray backward(INDArray gradOut) {
+        if (lastMode == Mode.TRAIN && PlaneKernels.dense(gradOut) && PlaneKernels.dense(normalised)) {
+            double[] gradScale = new double[channels];
+            double[] gradOffset = new double[channels];
+            INDArray gradInput = gradOut.ulike();
+            PlaneKernels.batchNormBackward(gradOut, normalised, gamma.toFloatVector(), invStd.toFloatVector(),
+                    gradScale, gradOffset, gradInput);
+            gradGamma.assign(Nd4j.createFromArray(gradScale).castTo(gradGamma.dataType()));
+            gradBeta.assign(Nd4j.createFromArray(gradOffset).castTo(gradBeta.dataType()));
+            return gradInput;
+        }
         gradBeta.assign(gradOut.sum(REDUCE));
         gradGamma.assign(gradOut.mul(normalised).sum(REDUCE));
         // gradient with respect to the normalised input

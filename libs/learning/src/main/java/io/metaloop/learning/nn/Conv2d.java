@@ -69,6 +69,12 @@ public final class Conv2d implements Layer {
         return new long[] {in[0], outChannels, outSize(in[2]), outSize(in[3])};
     }
 
+    @Override
+    public long forwardFlops(long[] in) {
+        long[] out = outputShape(in);
+        return 2L * out[0] * out[1] * out[2] * out[3] * inChannels * kernel * kernel;
+    }
+
     private long outSize(long size) {
         return (size + 2L * padding - kernel) / stride + 1;
     }

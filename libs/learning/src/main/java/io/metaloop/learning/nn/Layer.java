@@ -35,6 +35,15 @@ public interface Layer {
     /** Output shape for an input of the given shape (batch dimension included). */
     long[] outputShape(long[] inputShape);
 
+    /**
+     * Floating-point operations of one forward pass on an input of this shape, counting a
+     * multiply-add as two; only the matrix work (convolutions, linear maps) is counted, as is usual
+     * when quoting GFLOP/s. A backward pass costs about twice this (input and weight gradients).
+     */
+    default long forwardFlops(long[] inputShape) {
+        return 0;
+    }
+
     INDArray forward(INDArray input, Mode mode);
 
     /** Gradient with respect to the input of the last forward pass; writes this layer's parameter gradients. */

@@ -41,6 +41,11 @@ public final class Linear implements Layer {
     }
 
     @Override
+    public long forwardFlops(long[] shape) {
+        return 2L * shape[0] * in * out;
+    }
+
+    @Override
     public long[] outputShape(long[] shape) {
         if (shape.length != 2 || shape[1] != in) {
             throw new IllegalArgumentException("linear layer expects [batch, " + in + "], got " + java.util.Arrays.toString(shape));

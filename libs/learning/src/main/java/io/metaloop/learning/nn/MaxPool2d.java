@@ -12,6 +12,7 @@ public final class MaxPool2d implements Layer {
     private final int kernel;
     private final int stride;
     private INDArray lastInput;
+    private byte[] argmax; // set when the forward pass ran the Java kernel
 
     public MaxPool2d(int kernel, int stride) {
         this.kernel = kernel;
@@ -36,14 +37,26 @@ public final class MaxPool2d implements Layer {
     public INDArray forward(INDArray input, Mode mode) {
         lastInput = input;
         INDArray out = Nd4j.createUninitialized(input.dataType(), outputShape(input.shape()));
-        NativeOps.maxPool2d(input, kernel, stride, out);
+        if (kernel == stride && PlaneKernels.dense(input) && out.length() < Integer.MAX_VALUE) {
+            if (argmax == null || argmax.length < out.length()) {
+                argmax = new byte[(int) out.length()];
+            }
+            PlaneKernels.maxPool(input, kernel, out, argmax);
+        } else {
+            argmax = null;
+            NativeOps.maxPool2d(input, kernel, stride, out);
+        }
         return out;
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
         INDArray gradInput = Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape());
-        NativeOps.maxPool2dBackward(lastInput, gradOutput, kernel, stride, gradInput);
+        if (argmax != null && PlaneKernels.dense(gradOutput)) {
+            PlaneKernels.maxPoolBackward(gradOutput, kernel, argmax, gradInput);
+        } else {
+            NativeOps.maxPool2dBackward(lastInput, gradOutput, kernel, stride, gradInput);
+        }
         return gradInput;
     }
 }

@@ -25,6 +25,11 @@ public final class Relu implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput) {
+        if (PlaneKernels.dense(gradOutput) && PlaneKernels.dense(lastOutput) && gradOutput.length() < Integer.MAX_VALUE) {
+            INDArray gradInput = gradOutput.ulike();
+            PlaneKernels.reluBackward(lastOutput, gradOutput, gradInput);
+            return gradInput;
+        }
         return gradOutput.mul(lastOutput.gt(0).castTo(gradOutput.dataType()));
     }
 }

@@ -67,6 +67,17 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public long forwardFlops(long[] in) {
+        long flops = 0;
+        long[] shape = in;
+        for (Layer m : layers) {
+            flops += m.forwardFlops(shape);
+            shape = m.outputShape(shape);
+        }
+        return flops;
+    }
+
+    @Override
     public INDArray forward(INDArray input, Mode mode) {
         INDArray x = input;
         for (Layer m : layers) {
