@@ -40,9 +40,34 @@ def conv4(in_channels, classes):
     return nn.Sequential(*layers, nn.Flatten(), nn.Linear(64, classes))
 
 
+class ResNet12Block(nn.Module):
+    def __init__(self, c_in, c):
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.Conv2d(c_in, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), nn.LeakyReLU(0.1),
+            nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), nn.LeakyReLU(0.1),
+            nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c))
+        self.shortcut = nn.Sequential(nn.Conv2d(c_in, c, 1, bias=False), nn.BatchNorm2d(c))
+        self.after = nn.Sequential(nn.LeakyReLU(0.1), nn.MaxPool2d(2))
+
+    def forward(self, x):
+        return self.after(self.main(x) + self.shortcut(x))
+
+
+def resnet12(in_channels, classes):
+    widths = [64, 128, 256, 512]
+    blocks = []
+    previous = in_channels
+    for width in widths:
+        blocks.append(ResNet12Block(previous, width))
+        previous = width
+    return nn.Sequential(*blocks, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, classes))
+
+
 CONFIGS = [
     ("convnet4-32 84px b80", lambda: convnet4(3, 32, 5, 84), 3, 84, 80, 5),
     ("conv4 32px b64", lambda: conv4(3, 10), 3, 32, 64, 10),
+    ("resnet12 84px b20", lambda: resnet12(3, 5), 3, 84, 20, 5),
 ]
 
 

@@ -40,7 +40,8 @@ public final class TrainStepBench {
 
     static final List<Config> CONFIGS = List.of(
             new Config("convnet4-32 84px b80", "convnet4", 3, 84, 80, 5),
-            new Config("conv4 32px b64", "conv4", 3, 32, 64, 10));
+            new Config("conv4 32px b64", "conv4", 3, 32, 64, 10),
+            new Config("resnet12 84px b20", "resnet12", 3, 84, 20, 5));
 
     private TrainStepBench() {
     }

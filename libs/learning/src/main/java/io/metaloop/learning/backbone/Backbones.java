@@ -14,7 +14,9 @@ public final class Backbones {
     private static final Map<String, Factory> BY_NAME = Map.of(
             "conv4", (c, h, w) -> Conv4.create(c),
             "convnet4", (c, h, w) -> ConvNet4.create("convnet4", c, h, w, ConvNet4.WIDTH),
-            "wide-convnet4", (c, h, w) -> ConvNet4.create("wide-convnet4", c, h, w, ConvNet4.WIDE));
+            "wide-convnet4", (c, h, w) -> ConvNet4.create("wide-convnet4", c, h, w, ConvNet4.WIDE),
+            "resnet12", (c, h, w) -> ResNet12.create("resnet12", c, ResNet12.WIDTHS),
+            "wide-resnet12", (c, h, w) -> ResNet12.create("wide-resnet12", c, ResNet12.WIDE));
 
     private Backbones() {
     }

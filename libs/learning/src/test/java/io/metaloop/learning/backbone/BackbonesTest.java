@@ -58,6 +58,20 @@ class BackbonesTest {
     }
 
     @Test
+    void resNet12HasTheParameterCountDerivedFromItsBlocks() {
+        // a block from c_in to c: three 3×3 convs 9·c_in·c + 18·c², the 1×1 shortcut c_in·c, four
+        // batch norms 8·c, so 10·c_in·c + 18·c² + 8·c:
+        // 3→64: 76,160; 64→128: 377,856; 128→256: 1,509,376; 256→512: 6,033,408 — 7,996,800 (≈ 8.0 M)
+        Backbone resnet = Backbones.create("resnet12", 3, 84, 84);
+        assertEquals(7_996_800, new Network(resnet.layer(), new long[] {3, 84, 84}, DataType.FLOAT, 1).numParams());
+        assertEquals(512, resnet.featureSize());
+        // wide 64-160-320-640: 76,160 + 564,480 + 2,357,760 + 9,425,920 = 12,424,320 (≈ 12.4 M)
+        Backbone wide = Backbones.create("wide-resnet12", 3, 84, 84);
+        assertEquals(12_424_320, new Network(wide.layer(), new long[] {3, 84, 84}, DataType.FLOAT, 1).numParams());
+        assertEquals(640, wide.featureSize());
+    }
+
+    @Test
     void unknownBackboneIsNamedInTheError() {
         var e = assertThrows(IllegalArgumentException.class, () -> Backbones.create("resnet1000", 3, 32, 32));
         assertTrue(e.getMessage().contains("'resnet1000'"), e.getMessage());

@@ -110,6 +110,27 @@ class LayersTest {
     }
 
     @Test
+    void leakyReluScalesNegativeInputsAndItsGradientBySlope() {
+        Network net = single(new LeakyRelu(0.1), 1, 1, 4);
+        INDArray x = Nd4j.create(new double[] {-2, -0.5, 0.25, 3}, new long[] {1, 1, 1, 4}, DataType.DOUBLE);
+        assertArrayEquals(new double[] {-0.2, -0.05, 0.25, 3}, net.forward(x.dup(), Mode.TRAIN).data().asDouble(), 1e-15);
+        INDArray g = Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {1, 1, 1, 4}, DataType.DOUBLE);
+        assertArrayEquals(new double[] {0.1, 0.2, 3, 4}, net.root().backward(g).data().asDouble(), 1e-15);
+    }
+
+    @Test
+    void aResidualAddsItsBranchesAndSendsTheGradientDownBoth() {
+        // main: y = 2x via a one-channel 1×1 conv with weight 2; shortcut: identity; so out = 3x, d/dx = 3
+        Network net = single(new Residual(new Conv2d(1, 1, 1, 1, 0), Residual.IDENTITY), 1, 2, 2);
+        net.params().assign(2);
+        INDArray x = Nd4j.create(new double[] {1, -2, 3, 0.5}, new long[] {1, 1, 2, 2}, DataType.DOUBLE);
+        assertArrayEquals(new double[] {3, -6, 9, 1.5}, net.forward(x, Mode.TRAIN).data().asDouble(), 1e-12);
+        INDArray g = Nd4j.create(new double[] {1, 1, 1, 1}, new long[] {1, 1, 2, 2}, DataType.DOUBLE);
+        assertArrayEquals(new double[] {3, 3, 3, 3}, net.root().backward(g).data().asDouble(), 1e-12);
+        assertEquals(1 - 2 + 3 + 0.5, net.gradients().getDouble(0), 1e-12, "weight gradient Σ g·x");
+    }
+
+    @Test
     void averagePoolingFloorsOddSizesAndAveragesEachWindow() {
         Network net = single(new AvgPool2d(2, 2), 2, 7, 7);
         INDArray x = random(1, 2, 7, 7);
