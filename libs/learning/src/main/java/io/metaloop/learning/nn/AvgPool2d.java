@@ -33,14 +33,23 @@ public final class AvgPool2d implements Layer {
     public INDArray forward(INDArray input, Mode mode) {
         lastInput = input;
         INDArray out = Nd4j.createUninitialized(input.dataType(), outputShape(input.shape()));
-        NativeOps.avgPool2d(input, kernel, stride, out);
+        if (kernel == 2 && stride == 2 && PlaneKernels.dense(input) && input.length() < Integer.MAX_VALUE) {
+            PlaneKernels.avgPool2x2(input, out);
+        } else {
+            NativeOps.avgPool2d(input, kernel, stride, out);
+        }
         return out;
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
         INDArray gradInput = Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape());
-        NativeOps.avgPool2dBackward(lastInput, gradOutput, kernel, stride, gradInput);
+        if (kernel == 2 && stride == 2 && PlaneKernels.dense(lastInput) && PlaneKernels.dense(gradOutput)
+                && lastInput.length() < Integer.MAX_VALUE) {
+            PlaneKernels.avgPool2x2Backward(gradOutput, gradInput);
+        } else {
+            NativeOps.avgPool2dBackward(lastInput, gradOutput, kernel, stride, gradInput);
+        }
         return gradInput;
     }
 }

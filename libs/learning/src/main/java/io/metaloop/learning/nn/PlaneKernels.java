@@ -269,4 +269,57 @@ final class PlaneKernels {
             gi.put(from, grads, 0, size);
         });
     }
+
+    /** 2×2 average pooling with stride 2, floor sizes: libnd4j's op took 1.5 ms on Conv4's 64×8×32×32 map. */
+    static void avgPool2x2(INDArray input, INDArray output) {
+        int planes = (int) (input.size(0) * input.size(1));
+        int h = (int) input.size(2);
+        int w = (int) input.size(3);
+        int oh = (int) output.size(2);
+        int ow = (int) output.size(3);
+        FloatBuffer in = floats(input);
+        FloatBuffer out = floats(output);
+        IntStream.range(0, planes).parallel().forEach(p -> {
+            float[] plane = scratch(0, h * w);
+            float[] pooled = scratch(1, oh * ow);
+            in.get(p * h * w, plane, 0, h * w);
+            for (int oy = 0; oy < oh; oy++) {
+                int top = 2 * oy * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    int i = top + 2 * ox;
+                    pooled[oy * ow + ox] = (plane[i] + plane[i + 1] + plane[i + w] + plane[i + w + 1]) * 0.25f;
+                }
+            }
+            out.put(p * oh * ow, pooled, 0, oh * ow);
+        });
+    }
+
+    /** The gradient of {@link #avgPool2x2}: a quarter of each output's gradient to each of its four inputs, 0 to dropped edges. */
+    static void avgPool2x2Backward(INDArray gradOutput, INDArray gradInput) {
+        int planes = (int) (gradInput.size(0) * gradInput.size(1));
+        int h = (int) gradInput.size(2);
+        int w = (int) gradInput.size(3);
+        int oh = (int) gradOutput.size(2);
+        int ow = (int) gradOutput.size(3);
+        FloatBuffer g = floats(gradOutput);
+        FloatBuffer gi = floats(gradInput);
+        IntStream.range(0, planes).parallel().forEach(p -> {
+            float[] grad = scratch(1, oh * ow);
+            float[] plane = scratch(0, h * w);
+            java.util.Arrays.fill(plane, 0, h * w, 0f);
+            g.get(p * oh * ow, grad, 0, oh * ow);
+            for (int oy = 0; oy < oh; oy++) {
+                int top = 2 * oy * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    float q = grad[oy * ow + ox] * 0.25f;
+                    int i = top + 2 * ox;
+                    plane[i] = q;
+                    plane[i + 1] = q;
+                    plane[i + w] = q;
+                    plane[i + w + 1] = q;
+                }
+            }
+            gi.put(p * h * w, plane, 0, h * w);
+        });
+    }
 }

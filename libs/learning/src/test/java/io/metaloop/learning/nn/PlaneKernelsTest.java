@@ -88,6 +88,25 @@ class PlaneKernelsTest {
     }
 
     @Test
+    void averagePoolingMatchesTheLibraryOpForwardAndBackward() {
+        Nd4j.getRandom().setSeed(4);
+        for (int[] shape : new int[][] {{3, 8, 32, 32}, {2, 3, 7, 9}}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, shape[0], shape[1], shape[2], shape[3]);
+            INDArray javaOut = Nd4j.create(DataType.FLOAT, shape[0], shape[1], shape[2] / 2, shape[3] / 2);
+            PlaneKernels.avgPool2x2(x, javaOut);
+            INDArray nativeOut = Nd4j.create(DataType.FLOAT, javaOut.shape());
+            NativeOps.avgPool2d(x, 2, 2, nativeOut);
+            assertArrayEquals(nativeOut.data().asFloat(), javaOut.data().asFloat(), 1e-6f);
+            INDArray gradOut = Nd4j.rand(DataType.FLOAT, javaOut.shape());
+            INDArray javaGrad = Nd4j.create(DataType.FLOAT, x.shape()).assign(7);
+            PlaneKernels.avgPool2x2Backward(gradOut, javaGrad);
+            INDArray nativeGrad = Nd4j.create(DataType.FLOAT, x.shape());
+            NativeOps.avgPool2dBackward(x, gradOut, 2, 2, nativeGrad);
+            assertArrayEquals(nativeGrad.data().asFloat(), javaGrad.data().asFloat(), 1e-7f);
+        }
+    }
+
+    @Test
     void viewsAndDoublesAreNotDense() {
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 4);
         assertTrue(!PlaneKernels.dense(x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1))));
