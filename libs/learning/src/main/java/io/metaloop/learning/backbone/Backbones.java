@@ -16,7 +16,10 @@ public final class Backbones {
             "convnet4", (c, h, w) -> ConvNet4.create("convnet4", c, h, w, ConvNet4.WIDTH),
             "wide-convnet4", (c, h, w) -> ConvNet4.create("wide-convnet4", c, h, w, ConvNet4.WIDE),
             "resnet12", (c, h, w) -> ResNet12.create("resnet12", c, ResNet12.WIDTHS),
-            "wide-resnet12", (c, h, w) -> ResNet12.create("wide-resnet12", c, ResNet12.WIDE));
+            "wide-resnet12", (c, h, w) -> ResNet12.create("wide-resnet12", c, ResNet12.WIDE),
+            "resnet8", (c, h, w) -> CifarResNet.create("resnet8", c, 1),
+            "resnet32", (c, h, w) -> CifarResNet.create("resnet32", c, 5),
+            "resnet56", (c, h, w) -> CifarResNet.create("resnet56", c, 9));
 
     private Backbones() {
     }

@@ -72,6 +72,28 @@ class BackbonesTest {
     }
 
     @Test
+    void cifarResNetsHaveTheParameterCountsDerivedFromTheirBlocks() {
+        // stem 3·16·9 + 2·16 = 464; an identity block of c channels 18·c² + 4·c (16: 4,672;
+        // 32: 18,560; 64: 73,984); the first block of stage 2 (16→32, stride 2, projection)
+        // 4,608 + 9,216 + 512 + 3·64 = 14,528, of stage 3 (32→64) 18,432 + 36,864 + 2,048 + 3·128 = 57,728
+        int[][] expected = {{1, 464 + 4_672 + 14_528 + 57_728}, // 77,392
+                {5, 464 + 5 * 4_672 + 14_528 + 4 * 18_560 + 57_728 + 4 * 73_984}, // 466,256
+                {9, 464 + 9 * 4_672 + 14_528 + 8 * 18_560 + 57_728 + 8 * 73_984}}; // 855,120
+        String[] names = {"resnet8", "resnet32", "resnet56"};
+        for (int i = 0; i < 3; i++) {
+            Backbone b = Backbones.create(names[i], 3, 32, 32);
+            Network net = new Network(b.layer(), new long[] {3, 32, 32}, DataType.FLOAT, 1);
+            assertEquals(expected[i][1], net.numParams(), names[i]);
+            assertEquals(64, b.featureSize());
+        }
+        assertEquals(77_392, expected[0][1]);
+        assertEquals(466_256, expected[1][1]);
+        assertEquals(855_120, expected[2][1]);
+        Network resnet8 = new Network(Backbones.create("resnet8", 3, 32, 32).layer(), new long[] {3, 32, 32}, DataType.FLOAT, 1);
+        assertEquals(64, resnet8.forward(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32), Mode.TRAIN).size(1));
+    }
+
+    @Test
     void unknownBackboneIsNamedInTheError() {
         var e = assertThrows(IllegalArgumentException.class, () -> Backbones.create("resnet1000", 3, 32, 32));
         assertTrue(e.getMessage().contains("'resnet1000'"), e.getMessage());
