@@ -19,7 +19,8 @@ public final class Backbones {
             "wide-resnet12", (c, h, w) -> ResNet12.create("wide-resnet12", c, ResNet12.WIDE),
             "resnet8", (c, h, w) -> CifarResNet.create("resnet8", c, 1),
             "resnet32", (c, h, w) -> CifarResNet.create("resnet32", c, 5),
-            "resnet56", (c, h, w) -> CifarResNet.create("resnet56", c, 9));
+            "resnet56", (c, h, w) -> CifarResNet.create("resnet56", c, 9),
+            "vgg16", (c, h, w) -> Vgg16.create("vgg16", c, h, w));
 
     private Backbones() {
     }

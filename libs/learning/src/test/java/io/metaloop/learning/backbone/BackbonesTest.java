@@ -94,6 +94,21 @@ class BackbonesTest {
     }
 
     @Test
+    void vgg16HasTheParameterCountDerivedFromItsConvolutions() {
+        // a conv from c_in to c with bias and BatchNorm: 9·c_in·c + c + 2·c
+        // block 1: 1,920 + 37,056; block 2: 74,112 + 147,840; block 3: 295,680 + 2·590,592;
+        // block 4: 1,181,184 + 2·2,360,832; block 5: 3·2,360,832 — 14,723,136, which is torchvision's
+        // VGG-16 convolutions (14,714,688) plus the 8,448 BatchNorm scales and shifts
+        Backbone vgg = Backbones.create("vgg16", 3, 32, 32);
+        Network net = new Network(vgg.layer(), new long[] {3, 32, 32}, DataType.FLOAT, 1);
+        assertEquals(14_723_136, net.numParams());
+        assertEquals(14_714_688 + 8_448, net.numParams());
+        assertEquals(512, vgg.featureSize(), "32 → 16 → 8 → 4 → 2 → 1");
+        var e = assertThrows(IllegalArgumentException.class, () -> Backbones.create("vgg16", 3, 28, 28));
+        assertTrue(e.getMessage().contains("32×32"), e.getMessage());
+    }
+
+    @Test
     void unknownBackboneIsNamedInTheError() {
         var e = assertThrows(IllegalArgumentException.class, () -> Backbones.create("resnet1000", 3, 32, 32));
         assertTrue(e.getMessage().contains("'resnet1000'"), e.getMessage());
