@@ -1,7 +1,6 @@
 package io.metaloop.datasets;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -132,7 +131,7 @@ public final class Archive {
     }
 
     private void visitTar(java.util.function.Predicate<String> wanted, EntryVisitor visitor) throws IOException {
-        CountingInput raw = new CountingInput(new BufferedInputStream(Files.newInputStream(source), 1 << 16));
+        CountingInputStream raw = new CountingInputStream(new BufferedInputStream(Files.newInputStream(source), 1 << 16));
         String current = null;
         try (InputStream decompressed = kind == Kind.TAR_GZ ? new GZIPInputStream(raw, 1 << 16) : raw;
              TarArchiveInputStream tar = new TarArchiveInputStream(decompressed)) {
@@ -172,40 +171,4 @@ public final class Archive {
     }
 
     /** Counts the compressed bytes consumed, for error offsets. */
-    private static final class CountingInput extends FilterInputStream {
-        private long count;
-
-        CountingInput(InputStream in) {
-            super(in);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
-            return skipped;
-        }
-    }
 }

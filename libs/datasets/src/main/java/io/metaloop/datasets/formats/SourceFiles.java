@@ -1,10 +1,10 @@
 package io.metaloop.datasets.formats;
 
 import io.metaloop.datasets.Archive;
+import io.metaloop.datasets.CountingInputStream;
 import io.metaloop.datasets.DatasetFormatException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -71,7 +71,7 @@ final class SourceFiles {
         }
         Map<String, Integer> local = new HashMap<>();
         String current = null;
-        Counting counting = new Counting(new BufferedInputStream(Files.newInputStream(zip), 1 << 16));
+        CountingInputStream counting = new CountingInputStream(new BufferedInputStream(Files.newInputStream(zip), 1 << 16));
         try (ZipInputStream in = new ZipInputStream(counting)) {
             byte[] buffer = new byte[1 << 14];
             for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
@@ -87,10 +87,10 @@ final class SourceFiles {
                 checkCrcsViaCentralDirectory(zip);
                 return central;
             }
-            throw new DatasetFormatException(current == null ? zip.toString() : zip + "!" + current, counting.count,
+            throw new DatasetFormatException(current == null ? zip.toString() : zip + "!" + current, counting.count(),
                     "corrupt zip entry: " + e.getMessage());
         } catch (EOFException | IllegalArgumentException | IllegalStateException e) {
-            throw new DatasetFormatException(current == null ? zip.toString() : zip + "!" + current, counting.count,
+            throw new DatasetFormatException(current == null ? zip.toString() : zip + "!" + current, counting.count(),
                     "corrupt zip entry: " + e.getMessage());
         }
         Map<String, Integer> centralCounts = new HashMap<>();
@@ -249,36 +249,4 @@ final class SourceFiles {
     }
 
     /** Counts bytes read from the zip file, for error offsets. */
-    private static final class Counting extends FilterInputStream {
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            count += s;
-            return s;
-        }
-    }
 }

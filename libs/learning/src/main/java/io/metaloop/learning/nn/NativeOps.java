@@ -51,33 +51,26 @@ final class NativeOps {
     }
 
     static void maxPool2d(INDArray input, int kernel, int stride, INDArray output) {
-        exec(DynamicCustomOp.builder("maxpool2d")
-                .addInputs(input)
-                .addOutputs(output)
-                .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
-                .build());
+        pool("maxpool2d", kernel, stride, output, input);
     }
 
     static void maxPool2dBackward(INDArray input, INDArray gradOutput, int kernel, int stride, INDArray gradInput) {
-        exec(DynamicCustomOp.builder("maxpool2d_bp")
-                .addInputs(input, gradOutput)
-                .addOutputs(gradInput)
-                .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
-                .build());
+        pool("maxpool2d_bp", kernel, stride, gradInput, input, gradOutput);
     }
 
     static void avgPool2d(INDArray input, int kernel, int stride, INDArray output) {
-        exec(DynamicCustomOp.builder("avgpool2d")
-                .addInputs(input)
-                .addOutputs(output)
-                .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
-                .build());
+        pool("avgpool2d", kernel, stride, output, input);
     }
 
     static void avgPool2dBackward(INDArray input, INDArray gradOutput, int kernel, int stride, INDArray gradInput) {
-        exec(DynamicCustomOp.builder("avgpool2d_bp")
-                .addInputs(input, gradOutput)
-                .addOutputs(gradInput)
+        pool("avgpool2d_bp", kernel, stride, gradInput, input, gradOutput);
+    }
+
+    /** A square pooling op or its gradient: no padding, no dilation, floor sizes, NCHW. */
+    private static void pool(String op, int kernel, int stride, INDArray output, INDArray... inputs) {
+        exec(DynamicCustomOp.builder(op)
+                .addInputs(inputs)
+                .addOutputs(output)
                 .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
                 .build());
     }

@@ -41,25 +41,16 @@ final class PlaneKernels {
     /**
      * Max pooling with window = stride = k, no padding, floor sizes. Writes the output and, for
      * each output element, which of the k·k window positions held the maximum (first on ties).
-     * Each plane is copied into a Java array and back in bulk: element-wise buffer access costs
-     * more than the comparisons.
      */
     static void maxPool(INDArray input, int k, INDArray output, byte[] argmax) {
-        int planes = (int) (input.size(0) * input.size(1));
-        int h = (int) input.size(2);
-        int w = (int) input.size(3);
-        int oh = (int) output.size(2);
-        int ow = (int) output.size(3);
-        FloatBuffer in = floats(input);
-        FloatBuffer out = floats(output);
-        IntStream.range(0, planes).parallel().forEach(p -> {
-            float[] plane = scratch(0, h * w);
-            float[] pooled = scratch(1, oh * ow);
-            in.get(p * h * w, plane, 0, h * w);
+        PoolShape shape = PoolShape.of(input, output);
+        int w = shape.w();
+        int oh = shape.oh();
+        int ow = shape.ow();
+        eachPoolPlane(input, output, false, (p, plane, pooled) -> {
             int outBase = p * oh * ow;
             if (k == 2) {
                 pool2x2(plane, w, oh, ow, pooled, argmax, outBase);
-                out.put(outBase, pooled, 0, oh * ow);
                 return;
             }
             for (int oy = 0; oy < oh; oy++) {
@@ -81,7 +72,6 @@ final class PlaneKernels {
                     argmax[outBase + oy * ow + ox] = (byte) bestAt;
                 }
             }
-            out.put(outBase, pooled, 0, oh * ow);
         });
     }
 
@@ -115,26 +105,18 @@ final class PlaneKernels {
 
     /** The gradient of {@link #maxPool}: each output's gradient goes to its window's maximum, the rest is 0. */
     static void maxPoolBackward(INDArray gradOutput, int k, byte[] argmax, INDArray gradInput) {
-        int planes = (int) (gradInput.size(0) * gradInput.size(1));
-        int h = (int) gradInput.size(2);
-        int w = (int) gradInput.size(3);
-        int oh = (int) gradOutput.size(2);
-        int ow = (int) gradOutput.size(3);
-        FloatBuffer g = floats(gradOutput);
-        FloatBuffer gi = floats(gradInput);
-        IntStream.range(0, planes).parallel().forEach(p -> {
-            float[] grad = scratch(1, oh * ow);
-            float[] plane = scratch(0, h * w);
-            java.util.Arrays.fill(plane, 0, h * w, 0f);
+        PoolShape shape = PoolShape.of(gradInput, gradOutput);
+        int w = shape.w();
+        int oh = shape.oh();
+        int ow = shape.ow();
+        eachPoolPlane(gradInput, gradOutput, true, (p, plane, grad) -> {
             int outBase = p * oh * ow;
-            g.get(outBase, grad, 0, oh * ow);
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int at = argmax[outBase + oy * ow + ox];
                     plane[(oy * k + at / k) * w + ox * k + at % k] = grad[oy * ow + ox];
                 }
             }
-            gi.put(p * h * w, plane, 0, h * w);
         });
     }
 
@@ -272,17 +254,11 @@ final class PlaneKernels {
 
     /** 2×2 average pooling with stride 2, floor sizes: libnd4j's op took 1.5 ms on Conv4's 64×8×32×32 map. */
     static void avgPool2x2(INDArray input, INDArray output) {
-        int planes = (int) (input.size(0) * input.size(1));
-        int h = (int) input.size(2);
-        int w = (int) input.size(3);
-        int oh = (int) output.size(2);
-        int ow = (int) output.size(3);
-        FloatBuffer in = floats(input);
-        FloatBuffer out = floats(output);
-        IntStream.range(0, planes).parallel().forEach(p -> {
-            float[] plane = scratch(0, h * w);
-            float[] pooled = scratch(1, oh * ow);
-            in.get(p * h * w, plane, 0, h * w);
+        PoolShape shape = PoolShape.of(input, output);
+        int w = shape.w();
+        int oh = shape.oh();
+        int ow = shape.ow();
+        eachPoolPlane(input, output, false, (p, plane, pooled) -> {
             for (int oy = 0; oy < oh; oy++) {
                 int top = 2 * oy * w;
                 for (int ox = 0; ox < ow; ox++) {
@@ -290,24 +266,16 @@ final class PlaneKernels {
                     pooled[oy * ow + ox] = (plane[i] + plane[i + 1] + plane[i + w] + plane[i + w + 1]) * 0.25f;
                 }
             }
-            out.put(p * oh * ow, pooled, 0, oh * ow);
         });
     }
 
     /** The gradient of {@link #avgPool2x2}: a quarter of each output's gradient to each of its four inputs, 0 to dropped edges. */
     static void avgPool2x2Backward(INDArray gradOutput, INDArray gradInput) {
-        int planes = (int) (gradInput.size(0) * gradInput.size(1));
-        int h = (int) gradInput.size(2);
-        int w = (int) gradInput.size(3);
-        int oh = (int) gradOutput.size(2);
-        int ow = (int) gradOutput.size(3);
-        FloatBuffer g = floats(gradOutput);
-        FloatBuffer gi = floats(gradInput);
-        IntStream.range(0, planes).parallel().forEach(p -> {
-            float[] grad = scratch(1, oh * ow);
-            float[] plane = scratch(0, h * w);
-            java.util.Arrays.fill(plane, 0, h * w, 0f);
-            g.get(p * oh * ow, grad, 0, oh * ow);
+        PoolShape shape = PoolShape.of(gradInput, gradOutput);
+        int w = shape.w();
+        int oh = shape.oh();
+        int ow = shape.ow();
+        eachPoolPlane(gradInput, gradOutput, true, (p, plane, grad) -> {
             for (int oy = 0; oy < oh; oy++) {
                 int top = 2 * oy * w;
                 for (int ox = 0; ox < ow; ox++) {
@@ -319,7 +287,48 @@ final class PlaneKernels {
                     plane[i + w + 1] = q;
                 }
             }
-            gi.put(p * h * w, plane, 0, h * w);
+        });
+    }
+
+    /** Planes and sizes of a pooling: full-size maps h×w, pooled maps oh×ow. */
+    private record PoolShape(int planes, int h, int w, int oh, int ow) {
+        static PoolShape of(INDArray full, INDArray pooled) {
+            return new PoolShape((int) (full.size(0) * full.size(1)), (int) full.size(2), (int) full.size(3),
+                    (int) pooled.size(2), (int) pooled.size(3));
+        }
+    }
+
+    /** A pooling kernel's work on plane {@code p}, given that plane's full-size and pooled maps as Java arrays. */
+    @FunctionalInterface
+    private interface PoolPlane {
+        void run(int p, float[] full, float[] pooled);
+    }
+
+    /**
+     * Runs {@code work} on every plane in parallel, copying planes in and out in bulk (element-wise
+     * buffer access costs more than the arithmetic). Forward: the full map is read and the pooled
+     * one written. Backward: the pooled gradient is read and the full-size gradient, zeroed first so
+     * dropped edges get 0, written.
+     */
+    private static void eachPoolPlane(INDArray full, INDArray pooled, boolean backward, PoolPlane work) {
+        PoolShape shape = PoolShape.of(full, pooled);
+        int fullSize = shape.h() * shape.w();
+        int pooledSize = shape.oh() * shape.ow();
+        FloatBuffer fullBuffer = floats(full);
+        FloatBuffer pooledBuffer = floats(pooled);
+        IntStream.range(0, shape.planes()).parallel().forEach(p -> {
+            float[] fullPlane = scratch(0, fullSize);
+            float[] pooledPlane = scratch(1, pooledSize);
+            if (backward) {
+                java.util.Arrays.fill(fullPlane, 0, fullSize, 0f);
+                pooledBuffer.get(p * pooledSize, pooledPlane, 0, pooledSize);
+                work.run(p, fullPlane, pooledPlane);
+                fullBuffer.put(p * fullSize, fullPlane, 0, fullSize);
+            } else {
+                fullBuffer.get(p * fullSize, fullPlane, 0, fullSize);
+                work.run(p, fullPlane, pooledPlane);
+                pooledBuffer.put(p * pooledSize, pooledPlane, 0, pooledSize);
+            }
         });
     }
 }

@@ -1,58 +1,26 @@
 package io.metaloop.learning.nn;
 
+import static io.metaloop.learning.nn.GradientCheck.assertGradients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.metaloop.learning.backbone.Backbone;
 import io.metaloop.learning.backbone.Conv4;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The hand-written backward pass of Conv4 + linear head against central finite differences in
- * double precision. With h = 1e-6 the truncation error of the central difference is O(h²) ≈ 1e-12
- * and its rounding error ≈ ε·|loss| / h ≈ 1e-10 absolute, so analytic and numeric gradients of a
- * correct backward pass agree to ~1e-6 relative, or ~1e-10 absolute for tiny gradients; a wrong
- * term shows up as an O(1) relative error.
+ * double precision, with the bounds argued in {@link GradientCheck}.
  */
 class Conv4GradientTest {
-    private static final double H = 1e-6;
-    private static final double TOLERANCE = 1e-5;
-    // Relative error is taken against max(|analytic|, |numeric|, FLOOR): gradients far below FLOOR are
-    // held to an absolute error of TOLERANCE·FLOOR = 1e-9, still 10× the difference's rounding error.
-    private static final double FLOOR = 1e-4;
-
     private static Network classifier(int[] widths, int channels, int size, int classes, long seed) {
-        Backbone backbone = Conv4.create(channels, widths);
-        Sequential layers = new Sequential(List.of(backbone.layer(), new Linear(backbone.featureSize(), classes)));
-        return new Network(layers, new long[] {channels, size, size}, DataType.DOUBLE, seed);
-    }
-
-    private static double loss(Network net, INDArray x, int[] labels, Mode mode) {
-        return SoftmaxCrossEntropy.evaluate(net.forward(x, mode), labels).loss();
-    }
-
-    private static void check(Network net, INDArray x, int[] labels, Mode mode, long[] indices) {
-        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(net.forward(x, mode), labels);
-        net.backward(r.gradLogits());
-        INDArray analytic = net.gradients().dup();
-        GradientCheck.Mismatch worst = GradientCheck.worst(net.params(), analytic, indices, H, FLOOR,
-                () -> loss(net, x, labels, mode));
-        assertTrue(worst.relativeError() < TOLERANCE, "parameter " + worst.index() + ": analytic " + worst.analytic()
-                + ", central difference " + worst.numeric() + ", relative error " + worst.relativeError());
+        return GradientCheck.classifier(Conv4.create(channels, widths), channels, size, classes, seed);
     }
 
     private static INDArray images(Random random, int batch, int channels, int size) {
-        double[] values = new double[batch * channels * size * size];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextDouble();
-        }
-        return Nd4j.create(values, new long[] {batch, channels, size, size}, DataType.DOUBLE);
+        return GradientCheck.images(random, batch, channels, size, 0, 1);
     }
 
     @Test
@@ -61,7 +29,7 @@ class Conv4GradientTest {
         Random random = new Random(11);
         INDArray x = images(random, 4, 2, 8);
         int[] labels = {0, 2, 1, 2};
-        check(net, x, labels, Mode.TRAIN, LongStream.range(0, net.numParams()).toArray());
+        assertGradients(net, x, labels, Mode.TRAIN);
     }
 
     @Test
@@ -73,7 +41,7 @@ class Conv4GradientTest {
         for (int i = 0; i < 3; i++) {
             net.forward(images(random, 3, 1, 8).mul(2).add(0.5), Mode.TRAIN);
         }
-        check(net, x, new int[] {1, 0, 2}, Mode.EVAL, LongStream.range(0, net.numParams()).toArray());
+        assertGradients(net, x, new int[] {1, 0, 2}, Mode.EVAL);
     }
 
     @Test
@@ -84,7 +52,7 @@ class Conv4GradientTest {
         int[] labels = {3, 7, 0, 9};
         // 25 parameters from each tensor: conv weights, batch-norm scales and shifts, head weights and bias
         long[] indices = sampleEveryTensor(net, 25, random);
-        check(net, x, labels, Mode.TRAIN, indices);
+        assertGradients(net, x, labels, Mode.TRAIN, indices);
     }
 
     private static long[] sampleEveryTensor(Network net, int perTensor, Random random) {

@@ -1,10 +1,31 @@
 package io.metaloop.learning.nn;
 
-import java.util.function.Supplier;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Central finite differences, (f(θ+h) − f(θ−h)) / 2h, for checking analytic gradients. */
+import io.metaloop.learning.backbone.Backbone;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.LongStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Central finite differences, (f(θ+h) − f(θ−h)) / 2h, for checking analytic gradients.
+ *
+ * <p>In double precision with h = 1e-6 the truncation error of the central difference is
+ * O(h²) ≈ 1e-12 and its rounding error ≈ ε·|loss| / h ≈ 1e-10 absolute, so analytic and numeric
+ * gradients of a correct backward pass agree to ~1e-6 relative, or ~1e-10 absolute for tiny
+ * gradients; a wrong term shows up as an O(1) relative error. Relative error is taken against
+ * max(|analytic|, |numeric|, FLOOR): gradients far below FLOOR are held to an absolute error of
+ * TOLERANCE·FLOOR = 1e-9, still 10× the difference's rounding error.
+ */
 final class GradientCheck {
+    static final double H = 1e-6;
+    static final double TOLERANCE = 1e-5;
+    static final double FLOOR = 1e-4;
+
     private GradientCheck() {
     }
 
@@ -33,5 +54,36 @@ final class GradientCheck {
             }
         }
         return worst;
+    }
+
+    /** A backbone with a linear head, in double precision, for images of {@code channels × size × size}. */
+    static Network classifier(Backbone backbone, int channels, int size, int classes, long seed) {
+        Sequential layers = new Sequential(List.of(backbone.layer(), new Linear(backbone.featureSize(), classes)));
+        return new Network(layers, new long[] {channels, size, size}, DataType.DOUBLE, seed);
+    }
+
+    /** Images with pixels uniform in [low, high). */
+    static INDArray images(Random random, int batch, int channels, int size, double low, double high) {
+        double[] values = new double[batch * channels * size * size];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = low + (high - low) * random.nextDouble();
+        }
+        return Nd4j.create(values, new long[] {batch, channels, size, size}, DataType.DOUBLE);
+    }
+
+    /** Every parameter's cross-entropy gradient matches its central difference. */
+    static void assertGradients(Network net, INDArray x, int[] labels, Mode mode) {
+        assertGradients(net, x, labels, mode, LongStream.range(0, net.numParams()).toArray());
+    }
+
+    /** The cross-entropy gradient of the given parameters matches their central differences. */
+    static void assertGradients(Network net, INDArray x, int[] labels, Mode mode, long[] indices) {
+        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.evaluate(net.forward(x, mode), labels);
+        net.backward(r.gradLogits());
+        INDArray analytic = net.gradients().dup();
+        Mismatch worst = worst(net.params(), analytic, indices, H, FLOOR,
+                () -> SoftmaxCrossEntropy.evaluate(net.forward(x, mode), labels).loss());
+        assertTrue(worst.relativeError() < TOLERANCE, "parameter " + worst.index() + ": analytic " + worst.analytic()
+                + ", central difference " + worst.numeric() + ", relative error " + worst.relativeError());
     }
 }
