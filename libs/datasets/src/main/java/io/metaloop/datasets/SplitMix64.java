@@ -21,6 +21,11 @@ public final class SplitMix64 {
         return new SplitMix64(h);
     }
 
+    /** The whole state: {@code new SplitMix64(state())} continues with the same numbers (what checkpoints store). */
+    public long state() {
+        return state;
+    }
+
     public long nextLong() {
         return mix(state += GOLDEN);
     }

@@ -31,7 +31,12 @@ public final class BatchStream implements AutoCloseable {
 
     /** Starts reading one epoch. Epochs must be read one at a time, in any order. */
     public EpochReader open(int epoch) {
-        return new EpochReader(stream.open(epoch, 0, -1));
+        return open(epoch, 0);
+    }
+
+    /** Starts reading one epoch at batch {@code fromBatch} (a run resuming inside the epoch). */
+    public EpochReader open(int epoch, long fromBatch) {
+        return new EpochReader(stream.open(epoch, fromBatch, -1));
     }
 
     @Override

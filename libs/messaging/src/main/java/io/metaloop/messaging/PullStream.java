@@ -75,7 +75,7 @@ public final class PullStream implements AutoCloseable {
     }
 
     /**
-     * Starts reading frames {@code [0, total)} of an epoch; {@code total} −1 means the first frame tells
+     * Starts reading frames {@code [first, total)} of an epoch; {@code total} −1 means the first frame tells
      * (its {@code epochBatches}). Readers must be used one at a time.
      */
     public Reader open(int epoch, long first, long total) {

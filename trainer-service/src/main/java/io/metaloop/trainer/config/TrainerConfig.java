@@ -14,6 +14,14 @@ public interface TrainerConfig {
     @WithDefault("PT2S")
     Duration progressInterval();
 
+    /**
+     * The longest time between checkpoints inside an epoch (every epoch's end is checkpointed too): at most
+     * this much training is repeated when a replica dies. Each checkpoint is one object-store PUT of the
+     * model and optimiser state.
+     */
+    @WithDefault("PT5M")
+    Duration checkpointInterval();
+
     /** How long one look at the job queue waits before the worker looks again. */
     @WithDefault("PT2S")
     Duration queuePoll();

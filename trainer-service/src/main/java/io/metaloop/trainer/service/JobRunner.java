@@ -5,6 +5,7 @@ import io.metaloop.contracts.JobEvent;
 import io.metaloop.contracts.Progress;
 import io.metaloop.contracts.TrainJob;
 import io.metaloop.learning.checkpoint.Checkpoint;
+import io.metaloop.learning.checkpoint.TrainingPosition;
 import io.metaloop.learning.method.Methods;
 import io.metaloop.learning.method.TrainingMethod;
 import io.metaloop.learning.model.ModelSpec;
@@ -79,14 +80,14 @@ public class JobRunner {
             ModelSpec model = new ModelSpec(job.spec().backbone(), data.channels(), data.height(), data.width(),
                     data.classes().size());
             TrainingMethod method = Methods.create(job.spec().method(), model, job.spec().learningRate(), job.spec().seed());
-            int startEpoch = 0;
+            TrainingPosition start = TrainingPosition.START;
             Optional<Checkpoint> resume = checkpoints.latest(id);
             if (resume.isPresent()) {
                 method.restore(resume.get());
-                startEpoch = resume.get().epochsDone();
-                LOG.infof("%s: resuming after epoch %d", id, startEpoch);
+                start = resume.get().position();
+                LOG.infof("%s: resuming at %s", id, start);
             }
-            events.publish(new JobEvent(id, JobEvent.Type.STARTED, worker, new Progress(startEpoch, epochs, 0, 0),
+            events.publish(new JobEvent(id, JobEvent.Type.STARTED, worker, new Progress(start.epochsDone(), epochs, start.batch(), 0),
                     null, null, null, clock.instant()));
             BatchQuery query = new BatchQuery(id + "-train-" + job.attempt(), data.name(), "train", job.spec().seed(),
                     job.spec().batchSize(), true, true, job.spec().augment());
@@ -97,11 +98,11 @@ public class JobRunner {
             try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected);
                  PrefetchingBatchSource batches = new PrefetchingBatchSource(new KafkaBatchSource(stream),
                          DECODED_AHEAD, epochs - 1)) {
-                TrainingLoop loop = new TrainingLoop(method, batches, checkpoints, reporter);
-                finalKey = loop.run(id, job.spec().seed(), startEpoch, epochs);
+                TrainingLoop loop = new TrainingLoop(method, batches, checkpoints, reporter, config.checkpointInterval());
+                finalKey = loop.run(id, start, epochs);
             }
             if (finalKey == null) {
-                finalKey = checkpoints.save(method.checkpoint(id, epochs, job.spec().seed()));
+                finalKey = checkpoints.save(method.checkpoint(id, TrainingPosition.epochStart(epochs)));
             }
             events.publish(new JobEvent(id, JobEvent.Type.TRAINED, worker, new Progress(epochs, epochs, 0, reporter.stepsPerEpoch()),
                     reporter.last(), finalKey, null, clock.instant()));

@@ -13,8 +13,8 @@ final class KafkaBatchSource implements BatchSource {
     }
 
     @Override
-    public EpochStream open(int epoch) {
-        BatchStream.EpochReader reader = stream.open(epoch);
+    public EpochStream open(int epoch, long fromBatch) {
+        BatchStream.EpochReader reader = stream.open(epoch, fromBatch);
         return new EpochStream() {
             @Override
             public BatchFrame next() throws InterruptedException {

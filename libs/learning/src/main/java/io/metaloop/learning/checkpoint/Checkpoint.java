@@ -2,27 +2,38 @@ package io.metaloop.learning.checkpoint;
 
 import io.metaloop.learning.model.ModelSpec;
 import io.metaloop.learning.nn.Network;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A training state that can be stored and resumed: architecture, weights, running statistics,
- * optimiser moments and how far training got. Arrays are float32 whatever the training type.
+ * A training state that can be stored and resumed exactly: architecture, weights, running
+ * statistics, optimiser state, the method's random-number state and where in the data training
+ * stands. Arrays are float32 whatever the training type.
  *
- * @param epochsDone     complete epochs behind this state; training resumes at this epoch
- * @param optimiserSteps Adam's step count (for its bias correction)
+ * @param position  the next batch to train; {@code position.epochsDone()} complete epochs lie behind
+ * @param seed      the experiment's seed (data order and initialisation derive from it)
+ * @param optimizer the optimiser's name, step count and state vectors
+ * @param rngState  the state of the method's own random generator (for draws made during training)
  */
-public record Checkpoint(String experimentId, String method, ModelSpec model, int epochsDone, long optimiserSteps,
-                         long seed, float[] params, float[] buffers, float[] firstMoment, float[] secondMoment) {
+public record Checkpoint(String experimentId, String method, ModelSpec model, TrainingPosition position, long seed,
+                         float[] params, float[] buffers, OptimizerState optimizer, long rngState) {
     public Checkpoint {
-        if (firstMoment.length != params.length || secondMoment.length != params.length) {
-            throw new IllegalArgumentException("optimiser moments (" + firstMoment.length + ", " + secondMoment.length
-                    + ") do not match " + params.length + " parameters");
+        for (float[] vector : optimizer.vectors()) {
+            if (vector.length != params.length) {
+                throw new IllegalArgumentException("optimizer state vector of " + vector.length + " values does not match "
+                        + params.length + " parameters");
+            }
         }
     }
 
+    /** Complete epochs behind this state. */
+    public int epochsDone() {
+        return position.epochsDone();
+    }
+
     /** Throws a clear error when this checkpoint cannot be loaded into the given method and network. */
-    public void requireCompatible(String expectedMethod, ModelSpec expectedModel, Network network) {
+    public void requireCompatible(String expectedMethod, ModelSpec expectedModel, Network network, String expectedOptimizer) {
         if (!method.equals(expectedMethod)) {
             throw new CheckpointException("checkpoint of " + experimentId + " was written by method '" + method
                     + "', not '" + expectedMethod + "'");
@@ -34,6 +45,10 @@ public record Checkpoint(String experimentId, String method, ModelSpec model, in
             throw new CheckpointException("checkpoint has " + params.length + " parameters and " + buffers.length
                     + " buffer values; the network has " + network.numParams() + " and " + network.buffers().length());
         }
+        if (!optimizer.name().equals(expectedOptimizer)) {
+            throw new CheckpointException("checkpoint holds the state of optimizer '" + optimizer.name() + "', the run uses '"
+                    + expectedOptimizer + "'");
+        }
     }
 
     public INDArray paramsArray() {
@@ -44,11 +59,8 @@ public record Checkpoint(String experimentId, String method, ModelSpec model, in
         return Nd4j.create(buffers);
     }
 
-    public INDArray firstMomentArray() {
-        return Nd4j.create(firstMoment);
-    }
-
-    public INDArray secondMomentArray() {
-        return Nd4j.create(secondMoment);
+    /** The optimiser's state vectors as arrays, in its order. */
+    public List<INDArray> optimizerArrays() {
+        return optimizer.vectors().stream().map(Nd4j::create).toList();
     }
 }

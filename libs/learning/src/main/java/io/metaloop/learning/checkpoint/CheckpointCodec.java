@@ -11,36 +11,50 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Checkpoint files, format version 1: a 48-byte envelope — magic {@code MLCK}, version (uint16),
- * reserved (uint16), payload length (uint64), SHA-256 of the payload — then the payload, a zip
- * holding {@code checkpoint.json} (metadata) and one little-endian float32 file per array.
- * Reading checks the envelope before anything else, so any changed or missing byte is reported
- * as such, never loaded as weights.
+ * Checkpoint files. A 48-byte envelope — magic {@code MLCK}, format version (uint16), reserved
+ * (uint16), payload length (uint64), SHA-256 of the payload — then the payload, a zip holding
+ * {@code checkpoint.json} (metadata) and one little-endian float32 file per array. Reading checks
+ * the envelope before anything else, so any changed or missing byte is reported as such, never
+ * loaded as weights.
+ *
+ * <p>Version 2 (written now) stores the training position (epoch and batch), the method's random
+ * state and any optimiser's state vectors ({@code optimizer-K.f32}). Version 1 files (epoch-end
+ * checkpoints of Adam runs, before the RNG and data position were stored) are still read.
  */
 public final class CheckpointCodec {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    private static final int OLDEST_READABLE = 1;
     private static final int MAGIC = 0x4D4C434B; // "MLCK"
     private static final int ENVELOPE_LENGTH = 4 + 2 + 2 + 8 + 32;
     private static final String MANIFEST = "checkpoint.json";
-    private static final String[] ARRAYS = {"params.f32", "buffers.f32", "adam-m.f32", "adam-v.f32"};
+    private static final String PARAMS = "params.f32";
+    private static final String BUFFERS = "buffers.f32";
+    private static final String[] ADAM_V1 = {"adam-m.f32", "adam-v.f32"};
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CheckpointCodec() {
     }
 
+    private static String optimizerEntry(int k) {
+        return "optimizer-" + k + ".f32";
+    }
+
     public static byte[] encode(Checkpoint c) {
         Map<String, byte[]> arrays = new LinkedHashMap<>();
-        arrays.put(ARRAYS[0], floats(c.params()));
-        arrays.put(ARRAYS[1], floats(c.buffers()));
-        arrays.put(ARRAYS[2], floats(c.firstMoment()));
-        arrays.put(ARRAYS[3], floats(c.secondMoment()));
+        arrays.put(PARAMS, floats(c.params()));
+        arrays.put(BUFFERS, floats(c.buffers()));
+        for (int k = 0; k < c.optimizer().vectors().size(); k++) {
+            arrays.put(optimizerEntry(k), floats(c.optimizer().vectors().get(k)));
+        }
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("formatVersion", FORMAT_VERSION);
         manifest.put("experimentId", c.experimentId());
@@ -51,9 +65,15 @@ public final class CheckpointCodec {
         model.put("height", c.model().height());
         model.put("width", c.model().width());
         model.put("classes", c.model().classes());
-        manifest.put("epochsDone", c.epochsDone());
-        manifest.put("optimiserSteps", c.optimiserSteps());
+        ObjectNode position = manifest.putObject("position");
+        position.put("epoch", c.position().epoch());
+        position.put("batch", c.position().batch());
         manifest.put("seed", c.seed());
+        manifest.put("rngState", c.rngState());
+        ObjectNode optimizer = manifest.putObject("optimizer");
+        optimizer.put("name", c.optimizer().name());
+        optimizer.put("steps", c.optimizer().steps());
+        optimizer.put("vectors", c.optimizer().vectors().size());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry(MANIFEST));
@@ -67,15 +87,21 @@ public final class CheckpointCodec {
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
         }
-        byte[] payload = out.toByteArray();
+        return seal(FORMAT_VERSION, out.toByteArray());
+    }
+
+    /** The envelope around a payload; package-private so tests can build files of older versions. */
+    static byte[] seal(int version, byte[] payload) {
         ByteBuffer file = ByteBuffer.allocate(ENVELOPE_LENGTH + payload.length);
-        file.putInt(MAGIC).putShort((short) FORMAT_VERSION).putShort((short) 0).putLong(payload.length)
+        file.putInt(MAGIC).putShort((short) version).putShort((short) 0).putLong(payload.length)
                 .put(digest(payload)).put(payload);
         return file.array();
     }
 
     public static Checkpoint decode(byte[] bytes) {
-        return decodePayload(openEnvelope(bytes));
+        byte[] payload = openEnvelope(bytes);
+        int version = ByteBuffer.wrap(bytes).getShort(4) & 0xFFFF;
+        return decodePayload(version, payload);
     }
 
     private static byte[] openEnvelope(byte[] bytes) {
@@ -87,12 +113,13 @@ public final class CheckpointCodec {
             throw new CheckpointException("not a MetaLoop checkpoint (bad magic at byte 0)");
         }
         int version = buf.getShort() & 0xFFFF;
-        if (version != FORMAT_VERSION) {
-            throw new CheckpointException("checkpoint format version " + version + ", this reader knows " + FORMAT_VERSION);
+        if (version < OLDEST_READABLE || version > FORMAT_VERSION) {
+            throw new CheckpointException("checkpoint format version " + version + " (byte 4); this reader knows "
+                    + OLDEST_READABLE + " to " + FORMAT_VERSION);
         }
         int reserved = buf.getShort() & 0xFFFF;
         if (reserved != 0) {
-            throw new CheckpointException("checkpoint header byte 6 holds " + reserved + " where version 1 has 0: corrupt");
+            throw new CheckpointException("checkpoint header byte 6 holds " + reserved + " where it must be 0: corrupt");
         }
         long length = buf.getLong();
         if (length != bytes.length - ENVELOPE_LENGTH) {
@@ -108,7 +135,7 @@ public final class CheckpointCodec {
         return payload;
     }
 
-    private static Checkpoint decodePayload(byte[] bytes) {
+    private static Checkpoint decodePayload(int envelopeVersion, byte[] bytes) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
@@ -121,34 +148,65 @@ public final class CheckpointCodec {
         if (manifestBytes == null) {
             throw new CheckpointException("checkpoint has no " + MANIFEST + " (entries: " + entries.keySet() + ")");
         }
+        JsonNode m;
         try {
-            JsonNode m = JSON.readTree(manifestBytes);
-            int version = m.path("formatVersion").asInt(-1);
-            if (version != FORMAT_VERSION) {
-                throw new CheckpointException("checkpoint format version " + version + ", this reader knows " + FORMAT_VERSION);
-            }
-            float[][] arrays = new float[ARRAYS.length][];
-            for (int i = 0; i < ARRAYS.length; i++) {
-                byte[] data = entries.get(ARRAYS[i]);
-                if (data == null) {
-                    throw new CheckpointException("checkpoint entry " + ARRAYS[i] + " is missing");
-                }
-                if (data.length % 4 != 0) {
-                    throw new CheckpointException("checkpoint entry " + ARRAYS[i] + " has " + data.length + " bytes, not whole floats");
-                }
-                arrays[i] = floats(data);
-            }
-            JsonNode model = m.path("model");
-            ModelSpec spec = new ModelSpec(model.path("backbone").asText(), model.path("channels").asInt(),
-                    model.path("height").asInt(), model.path("width").asInt(), model.path("classes").asInt());
-            return new Checkpoint(m.path("experimentId").asText(), m.path("method").asText(), spec,
-                    m.path("epochsDone").asInt(), m.path("optimiserSteps").asLong(), m.path("seed").asLong(),
-                    arrays[0], arrays[1], arrays[2], arrays[3]);
+            m = JSON.readTree(manifestBytes);
         } catch (IOException e) {
             throw new CheckpointException("checkpoint manifest is not valid JSON: " + e.getMessage(), e);
+        }
+        int version = field(m, "formatVersion").asInt();
+        if (version != envelopeVersion) {
+            throw new CheckpointException("checkpoint manifest says format version " + version + ", its header "
+                    + envelopeVersion);
+        }
+        try {
+            JsonNode model = field(m, "model");
+            ModelSpec spec = new ModelSpec(field(model, "backbone").asText(), field(model, "channels").asInt(),
+                    field(model, "height").asInt(), field(model, "width").asInt(), field(model, "classes").asInt());
+            float[] params = array(entries, PARAMS);
+            float[] buffers = array(entries, BUFFERS);
+            if (version == 1) {
+                // version 1: epoch-end checkpoints of Adam runs; its methods drew no random numbers
+                OptimizerState adam = new OptimizerState("adam", field(m, "optimiserSteps").asLong(),
+                        List.of(array(entries, ADAM_V1[0]), array(entries, ADAM_V1[1])));
+                return new Checkpoint(field(m, "experimentId").asText(), field(m, "method").asText(), spec,
+                        TrainingPosition.epochStart(field(m, "epochsDone").asInt()), field(m, "seed").asLong(),
+                        params, buffers, adam, 0);
+            }
+            JsonNode position = field(m, "position");
+            JsonNode optimizer = field(m, "optimizer");
+            int vectors = field(optimizer, "vectors").asInt();
+            List<float[]> state = new ArrayList<>();
+            for (int k = 0; k < vectors; k++) {
+                state.add(array(entries, optimizerEntry(k)));
+            }
+            return new Checkpoint(field(m, "experimentId").asText(), field(m, "method").asText(), spec,
+                    new TrainingPosition(field(position, "epoch").asInt(), field(position, "batch").asLong()),
+                    field(m, "seed").asLong(), params, buffers,
+                    new OptimizerState(field(optimizer, "name").asText(), field(optimizer, "steps").asLong(), state),
+                    field(m, "rngState").asLong());
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint is inconsistent: " + e.getMessage(), e);
         }
+    }
+
+    private static JsonNode field(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            throw new CheckpointException("checkpoint manifest lacks the field '" + name + "'");
+        }
+        return value;
+    }
+
+    private static float[] array(Map<String, byte[]> entries, String name) {
+        byte[] data = entries.get(name);
+        if (data == null) {
+            throw new CheckpointException("checkpoint entry " + name + " is missing");
+        }
+        if (data.length % 4 != 0) {
+            throw new CheckpointException("checkpoint entry " + name + " has " + data.length + " bytes, not whole floats");
+        }
+        return floats(data);
     }
 
     private static byte[] floats(float[] values) {

@@ -2,6 +2,7 @@ package io.metaloop.learning.method;
 
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.learning.checkpoint.Checkpoint;
+import io.metaloop.learning.checkpoint.TrainingPosition;
 import io.metaloop.learning.model.Classifier;
 
 /**
@@ -17,8 +18,8 @@ public interface TrainingMethod {
     /** The model being trained, for evaluation and checkpoints. */
     Classifier model();
 
-    /** Everything needed to continue exactly where training is now. */
-    Checkpoint checkpoint(String experimentId, int epochsDone, long seed);
+    /** Everything needed to continue exactly where training is now, which is {@code position} in the data. */
+    Checkpoint checkpoint(String experimentId, TrainingPosition position);
 
     /** Continues from a checkpoint of the same method and architecture. */
     void restore(Checkpoint checkpoint);

@@ -52,6 +52,11 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
     public long steps() {
         return step;
     }
@@ -71,6 +76,9 @@ public final class Adam implements Optimizer {
 
     @Override
     public void restore(List<INDArray> state, long steps) {
+        if (state.size() != 2) {
+            throw new IllegalArgumentException(name() + " keeps 2 state vectors, got " + state.size());
+        }
         restore(state.get(0), state.get(1), steps);
     }
 

@@ -9,6 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * state (momentum, moments) — which is all a checkpoint needs to resume it exactly.
  */
 public interface Optimizer {
+    /** The name checkpoints record, so a state is never restored into a different optimiser. */
+    String name();
+
     /** One update of {@code params}, in place; {@code grads} is left as it was. */
     void step(INDArray params, INDArray grads, double learningRate);
 

@@ -56,6 +56,11 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
     public long steps() {
         return steps;
     }
@@ -67,6 +72,9 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void restore(List<INDArray> state, long steps) {
+        if (state.size() != 1) {
+            throw new IllegalArgumentException(name() + " keeps 1 state vector, got " + state.size());
+        }
         velocity.assign(state.get(0));
         this.steps = steps;
     }

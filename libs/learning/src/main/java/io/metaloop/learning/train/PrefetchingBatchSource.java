@@ -32,15 +32,15 @@ public final class PrefetchingBatchSource implements BatchSource, AutoCloseable 
     }
 
     @Override
-    public synchronized EpochStream open(int epoch) {
+    public synchronized EpochStream open(int epoch, long fromBatch) {
         Reader reader;
-        if (ahead != null && ahead.epoch == epoch) {
+        if (ahead != null && ahead.epoch == epoch && fromBatch == 0) {
             reader = ahead;
         } else {
             if (ahead != null) {
                 ahead.stop();
             }
-            reader = new Reader(epoch);
+            reader = new Reader(epoch, fromBatch);
         }
         ahead = null;
         return reader;
@@ -48,7 +48,7 @@ public final class PrefetchingBatchSource implements BatchSource, AutoCloseable 
 
     private synchronized void readNext(int finishedEpoch) {
         if (!closed && finishedEpoch < lastEpoch && ahead == null) {
-            ahead = new Reader(finishedEpoch + 1);
+            ahead = new Reader(finishedEpoch + 1, 0);
         }
     }
 
@@ -69,19 +69,21 @@ public final class PrefetchingBatchSource implements BatchSource, AutoCloseable 
 
     private final class Reader implements EpochStream {
         final int epoch;
+        private final long fromBatch;
         private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(depth);
         private final Thread thread;
         private boolean ended;
 
-        Reader(int epoch) {
+        Reader(int epoch, long fromBatch) {
             this.epoch = epoch;
+            this.fromBatch = fromBatch;
             this.thread = new Thread(this::run, "prefetch-epoch-" + epoch);
             thread.setDaemon(true);
             thread.start();
         }
 
         private void run() {
-            try (EpochStream stream = inner.open(epoch)) {
+            try (EpochStream stream = inner.open(epoch, fromBatch)) {
                 for (BatchFrame batch; (batch = stream.next()) != null; ) {
                     queue.put(new Item(batch, null));
                 }

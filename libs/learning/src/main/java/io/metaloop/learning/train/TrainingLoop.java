@@ -1,37 +1,52 @@
 package io.metaloop.learning.train;
 
 import io.metaloop.contracts.frame.BatchFrame;
+import io.metaloop.learning.checkpoint.TrainingPosition;
 import io.metaloop.learning.method.TrainingMethod;
+import java.time.Duration;
 
 /**
  * The one training loop every method runs in: epochs of batches from a {@link BatchSource}, a
- * method step per batch, a checkpoint per epoch. Data wait and compute time are measured apart,
- * so a slow data path shows up as such.
+ * method step per batch, a checkpoint at the end of every epoch and, inside long epochs, one
+ * whenever {@code checkpointInterval} has passed since the last. Data wait and compute time are
+ * measured apart, so a slow data path shows up as such.
  */
 public final class TrainingLoop {
     private final TrainingMethod method;
     private final BatchSource source;
     private final CheckpointStore checkpoints;
     private final TrainingListener listener;
+    private final long checkpointIntervalNanos;
 
-    public TrainingLoop(TrainingMethod method, BatchSource source, CheckpointStore checkpoints, TrainingListener listener) {
+    /**
+     * @param checkpointInterval the longest time between checkpoints inside an epoch; {@link Duration#ZERO}
+     *                           checkpoints after every step
+     */
+    public TrainingLoop(TrainingMethod method, BatchSource source, CheckpointStore checkpoints, TrainingListener listener,
+                        Duration checkpointInterval) {
+        if (checkpointInterval.isNegative()) {
+            throw new IllegalArgumentException("checkpoint interval must not be negative, got " + checkpointInterval);
+        }
         this.method = method;
         this.source = source;
         this.checkpoints = checkpoints;
         this.listener = listener;
+        this.checkpointIntervalNanos = checkpointInterval.toNanos();
     }
 
     /**
-     * Trains epochs {@code [startEpoch, epochs)}.
+     * Trains from {@code start} to the end of epoch {@code epochs − 1}.
      *
-     * @return the key of the final checkpoint
+     * @return the key of the last checkpoint, or null when there was nothing left to train
      */
-    public String run(String experimentId, long seed, int startEpoch, int epochs) throws InterruptedException {
+    public String run(String experimentId, TrainingPosition start, int epochs) throws InterruptedException {
         String lastKey = null;
-        for (int epoch = startEpoch; epoch < epochs; epoch++) {
-            long steps = 0;
+        long lastSave = System.nanoTime();
+        for (int epoch = start.epoch(); epoch < epochs; epoch++) {
+            long first = epoch == start.epoch() ? start.batch() : 0;
+            long steps = first;
             long stepsPerEpoch = 0;
-            try (BatchSource.EpochStream stream = source.open(epoch)) {
+            try (BatchSource.EpochStream stream = source.open(epoch, first)) {
                 while (true) {
                     long waitStart = System.nanoTime();
                     BatchFrame batch = stream.next();
@@ -53,12 +68,18 @@ public final class TrainingLoop {
                     stepsPerEpoch = batch.epochBatches();
                     listener.onStep(new StepReport(epoch, steps, stepsPerEpoch, loss, batch.count(),
                             computeStart - waitStart, end - computeStart));
+                    if (steps < stepsPerEpoch && System.nanoTime() - lastSave >= checkpointIntervalNanos) {
+                        lastKey = checkpoints.save(method.checkpoint(experimentId, new TrainingPosition(epoch, steps)));
+                        lastSave = System.nanoTime();
+                    }
                 }
             }
-            if (steps == 0) {
-                throw new IllegalStateException("epoch " + epoch + " delivered no batches");
+            if (steps == first) {
+                throw new IllegalStateException("epoch " + epoch + " delivered no batches"
+                        + (first > 0 ? " from batch " + first : ""));
             }
-            lastKey = checkpoints.save(method.checkpoint(experimentId, epoch + 1, seed));
+            lastKey = checkpoints.save(method.checkpoint(experimentId, TrainingPosition.epochStart(epoch + 1)));
+            lastSave = System.nanoTime();
             listener.onEpochEnd(epoch + 1, stepsPerEpoch, lastKey);
         }
         return lastKey;

@@ -7,14 +7,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaloop.learning.method.Supervised;
 import io.metaloop.learning.model.ModelSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 class CheckpointCodecTest {
     private final ModelSpec spec = new ModelSpec("conv4", 1, 28, 28, 10);
 
+    /** A checkpoint whose every field holds a value no default would give. */
     private Checkpoint sample() {
-        return new Supervised(spec, 1e-3, 9).checkpoint("exp-1", 2, 9);
+        Checkpoint fresh = new Supervised(spec, 1e-3, 9).checkpoint("exp-1", new TrainingPosition(2, 17));
+        int n = fresh.params().length;
+        float[] m = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = (i % 7) * 0.25f - 0.5f;
+            v[i] = (i % 5) * 0.125f;
+        }
+        return new Checkpoint(fresh.experimentId(), fresh.method(), fresh.model(), fresh.position(), fresh.seed(),
+                fresh.params(), fresh.buffers(), new OptimizerState("adam", 123, List.of(m, v)), 0x0123456789ABCDEFL);
     }
 
     @Test
@@ -24,31 +44,79 @@ class CheckpointCodecTest {
         assertEquals(original.experimentId(), read.experimentId());
         assertEquals(original.method(), read.method());
         assertEquals(original.model(), read.model());
+        assertEquals(new TrainingPosition(2, 17), read.position());
         assertEquals(2, read.epochsDone());
         assertEquals(9, read.seed());
+        assertEquals(0x0123456789ABCDEFL, read.rngState());
         assertArrayEquals(original.params(), read.params());
         assertArrayEquals(original.buffers(), read.buffers());
-        assertArrayEquals(original.firstMoment(), read.firstMoment());
-        assertArrayEquals(original.secondMoment(), read.secondMoment());
+        assertEquals("adam", read.optimizer().name());
+        assertEquals(123, read.optimizer().steps());
+        assertEquals(2, read.optimizer().vectors().size());
+        for (int k = 0; k < 2; k++) {
+            assertArrayEquals(original.optimizer().vectors().get(k), read.optimizer().vectors().get(k));
+        }
     }
 
     @Test
-    void restoringContinuesWithTheSameWeights() {
+    void restoringPutsBackWeightsOptimiserStateAndRandomState() {
         Checkpoint c = sample();
         Supervised other = new Supervised(spec, 1e-3, 12345);
         other.restore(CheckpointCodec.decode(CheckpointCodec.encode(c)));
-        assertArrayEquals(c.params(), other.model().network().params().toFloatVector());
+        Checkpoint again = other.checkpoint("exp-1", c.position());
+        assertArrayEquals(c.params(), again.params());
+        assertArrayEquals(c.buffers(), again.buffers());
+        assertArrayEquals(c.optimizer().vectors().get(1), again.optimizer().vectors().get(1));
+        assertEquals(123, again.optimizer().steps());
+        assertEquals(c.rngState(), again.rngState());
+    }
+
+    /** A version-1 file as the first release wrote it: epoch-end position, Adam moments, no RNG state. */
+    private static byte[] versionOneFile(float[] params, float[] buffers, float[] m, float[] v) throws IOException {
+        String manifest = "{\"formatVersion\":1,\"experimentId\":\"old-1\",\"method\":\"supervised\","
+                + "\"model\":{\"backbone\":\"conv4\",\"channels\":1,\"height\":28,\"width\":28,\"classes\":10},"
+                + "\"epochsDone\":3,\"optimiserSteps\":360,\"seed\":4}";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : Map.of("checkpoint.json", manifest.getBytes(StandardCharsets.UTF_8),
+                    "params.f32", le(params), "buffers.f32", le(buffers), "adam-m.f32", le(m), "adam-v.f32", le(v)).entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return CheckpointCodec.seal(1, out.toByteArray());
+    }
+
+    private static byte[] le(float[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        return buf.array();
+    }
+
+    @Test
+    void versionOneCheckpointsStillLoad() throws IOException {
+        Checkpoint c = sample();
+        float[] m = c.optimizer().vectors().get(0);
+        float[] v = c.optimizer().vectors().get(1);
+        Checkpoint old = CheckpointCodec.decode(versionOneFile(c.params(), c.buffers(), m, v));
+        assertEquals(TrainingPosition.epochStart(3), old.position());
+        assertEquals(new OptimizerState("adam", 360, List.of()).name(), old.optimizer().name());
+        assertEquals(360, old.optimizer().steps());
+        assertArrayEquals(v, old.optimizer().vectors().get(1));
+        assertEquals(4, old.seed());
+        Supervised resumed = new Supervised(spec, 1e-3, 4);
+        resumed.restore(old);
+        assertArrayEquals(c.params(), resumed.model().network().params().toFloatVector());
     }
 
     @Test
     void everyCorruptedByteIsDetected() {
         byte[] good = CheckpointCodec.encode(sample());
         // every byte of the 48-byte envelope, then payload bytes at a prime stride (the SHA-256 treats all
-        // payload bytes alike; checking each of ~100k would only slow the suite), and the very last byte
-        java.util.stream.IntStream positions = java.util.stream.IntStream.concat(
-                java.util.stream.IntStream.range(0, 48),
-                java.util.stream.IntStream.iterate(48, i -> i < good.length, i -> i + 101));
-        for (int i : java.util.stream.IntStream.concat(positions, java.util.stream.IntStream.of(good.length - 1)).toArray()) {
+        // payload bytes alike; checking each of ~200k would only slow the suite), and the very last byte
+        IntStream positions = IntStream.concat(IntStream.range(0, 48), IntStream.iterate(48, i -> i < good.length, i -> i + 101));
+        for (int i : IntStream.concat(positions, IntStream.of(good.length - 1)).toArray()) {
             byte[] bad = good.clone();
             bad[i] ^= 0x5A;
             int at = i;
@@ -65,10 +133,40 @@ class CheckpointCodecTest {
     }
 
     @Test
+    void aFutureVersionIsNamedNotMisread() {
+        byte[] file = CheckpointCodec.encode(sample());
+        file[5] = 9; // version 9, big-endian uint16 at bytes 4-5
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointCodec.decode(file));
+        assertEquals("checkpoint format version 9 (byte 4); this reader knows 1 to 2", e.getMessage());
+    }
+
+    @Test
+    void aManifestWithoutAFieldNamesIt() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("checkpoint.json"));
+            zip.write("{\"formatVersion\":2,\"experimentId\":\"x\",\"method\":\"supervised\"}".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> CheckpointCodec.decode(CheckpointCodec.seal(2, out.toByteArray())));
+        assertEquals("checkpoint manifest lacks the field 'model'", e.getMessage());
+    }
+
+    @Test
     void mismatchedArchitectureIsNamed() {
         Checkpoint c = sample();
-        Supervised wider = new Supervised(new ModelSpec("conv4", 1, 28, 28, 5), 1e-3, 1);
-        CheckpointException e = assertThrows(CheckpointException.class, () -> wider.restore(c));
+        Supervised fewerClasses = new Supervised(new ModelSpec("conv4", 1, 28, 28, 5), 1e-3, 1);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> fewerClasses.restore(c));
         assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+    }
+
+    @Test
+    void anotherOptimisersStateIsRefused() {
+        Checkpoint c = sample();
+        Checkpoint sgd = new Checkpoint(c.experimentId(), c.method(), c.model(), c.position(), c.seed(), c.params(),
+                c.buffers(), new OptimizerState("sgd", 5, List.of(c.params())), 0);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> new Supervised(spec, 1e-3, 1).restore(sgd));
+        assertEquals("checkpoint holds the state of optimizer 'sgd', the run uses 'adam'", e.getMessage());
     }
 }

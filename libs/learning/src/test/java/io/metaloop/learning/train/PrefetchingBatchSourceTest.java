@@ -26,10 +26,10 @@ class PrefetchingBatchSourceTest {
         }
 
         @Override
-        public EpochStream open(int epoch) {
+        public EpochStream open(int epoch, long fromBatch) {
             opened.add(epoch);
             return new EpochStream() {
-                int next;
+                long next = fromBatch;
 
                 @Override
                 public BatchFrame next() {
@@ -64,7 +64,7 @@ class PrefetchingBatchSourceTest {
         Recording inner = new Recording(5, -1);
         try (PrefetchingBatchSource source = new PrefetchingBatchSource(inner, 3, 2)) {
             for (int epoch = 0; epoch <= 2; epoch++) {
-                try (BatchSource.EpochStream stream = source.open(epoch)) {
+                try (BatchSource.EpochStream stream = source.open(epoch, 0)) {
                     for (int i = 0; i < 5; i++) {
                         BatchFrame b = stream.next();
                         assertEquals(epoch, b.epoch());
@@ -89,7 +89,7 @@ class PrefetchingBatchSourceTest {
     void readingAheadStopsAtItsDepth() throws Exception {
         Recording inner = new Recording(100, -1);
         try (PrefetchingBatchSource source = new PrefetchingBatchSource(inner, 4, 0);
-             BatchSource.EpochStream stream = source.open(0)) {
+             BatchSource.EpochStream stream = source.open(0, 0)) {
             eventually(() -> inner.read.get() >= 5, "the queue fills");
             Thread.sleep(100);
             // four queued, one more taken from the inner source and waiting for room
@@ -103,7 +103,7 @@ class PrefetchingBatchSourceTest {
     void aFailureReachesTheTrainingThreadAfterTheBatchesBeforeIt() throws Exception {
         Recording inner = new Recording(10, 2);
         try (PrefetchingBatchSource source = new PrefetchingBatchSource(inner, 8, 0);
-             BatchSource.EpochStream stream = source.open(0)) {
+             BatchSource.EpochStream stream = source.open(0, 0)) {
             assertEquals(0, stream.next().batchIndex());
             assertEquals(1, stream.next().batchIndex());
             IllegalStateException e = assertThrows(IllegalStateException.class, stream::next);
@@ -113,16 +113,34 @@ class PrefetchingBatchSourceTest {
     }
 
     @Test
+    void aResumedEpochStartsAtItsBatchEvenWhenThatEpochWasReadAhead() throws Exception {
+        Recording inner = new Recording(4, -1);
+        try (PrefetchingBatchSource source = new PrefetchingBatchSource(inner, 2, 1)) {
+            try (BatchSource.EpochStream stream = source.open(0, 0)) {
+                while (stream.next() != null) {
+                    // drain
+                }
+            }
+            eventually(() -> inner.opened.contains(1), "epoch 1 is opened ahead from its first batch");
+            try (BatchSource.EpochStream stream = source.open(1, 2)) {
+                assertEquals(2, stream.next().batchIndex());
+                assertEquals(3, stream.next().batchIndex());
+                assertNull(stream.next());
+            }
+        }
+    }
+
+    @Test
     void openingAnotherEpochThanTheOneReadAheadDropsIt() throws Exception {
         Recording inner = new Recording(3, -1);
         try (PrefetchingBatchSource source = new PrefetchingBatchSource(inner, 2, 5)) {
-            try (BatchSource.EpochStream stream = source.open(0)) {
+            try (BatchSource.EpochStream stream = source.open(0, 0)) {
                 while (stream.next() != null) {
                     // drain
                 }
             }
             eventually(() -> inner.opened.contains(1), "epoch 1 is opened ahead");
-            try (BatchSource.EpochStream stream = source.open(3)) {
+            try (BatchSource.EpochStream stream = source.open(3, 0)) {
                 assertEquals(3, stream.next().epoch());
             }
             eventually(() -> inner.closed.contains(1), "the unwanted epoch is closed");

@@ -6,22 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.learning.checkpoint.Checkpoint;
+import io.metaloop.learning.checkpoint.OptimizerState;
+import io.metaloop.learning.checkpoint.TrainingPosition;
 import io.metaloop.learning.method.TrainingMethod;
 import io.metaloop.learning.model.Classifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The loop's bookkeeping, with an in-memory batch source and a method that records what it sees. */
 class TrainingLoopTest {
+    private static final Duration EPOCH_ENDS_ONLY = Duration.ofDays(1);
+
     private static BatchFrame batch(int epoch, long index, long total) {
         return new BatchFrame(epoch, index, total, 2, 1, 1, 1, 1, new byte[2], new int[2]);
     }
 
     /** Delivers {@code perEpoch} batches per epoch, optionally swapping two of them. */
     private static BatchSource source(int perEpoch, boolean swap) {
-        return epoch -> new BatchSource.EpochStream() {
-            private long next;
+        return (epoch, fromBatch) -> new BatchSource.EpochStream() {
+            private long next = fromBatch;
 
             @Override
             public BatchFrame next() {
@@ -60,9 +65,9 @@ class TrainingLoopTest {
         }
 
         @Override
-        public Checkpoint checkpoint(String experimentId, int epochsDone, long seed) {
-            return new Checkpoint(experimentId, "recording", null, epochsDone, 0, seed, new float[0], new float[0],
-                    new float[0], new float[0]);
+        public Checkpoint checkpoint(String experimentId, TrainingPosition position) {
+            return new Checkpoint(experimentId, "recording", null, position, 5, new float[0], new float[0],
+                    new OptimizerState("none", 0, List.of()), 0);
         }
 
         @Override
@@ -91,7 +96,8 @@ class TrainingLoopTest {
             saved.add("e" + c.epochsDone());
             return "key-" + c.epochsDone();
         };
-        String last = new TrainingLoop(method, source(3, false), store, listener).run("x", 5, 1, 3);
+        String last = new TrainingLoop(method, source(3, false), store, listener, EPOCH_ENDS_ONLY)
+                .run("x", TrainingPosition.epochStart(1), 3);
         assertEquals(List.of("1:0", "1:1", "1:2", "2:0", "2:1", "2:2"), method.steps);
         assertEquals(List.of("e2", "e3"), saved);
         assertEquals(List.of("2/3@key-2", "3/3@key-3"), epochEnds);
@@ -102,9 +108,37 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aZeroIntervalCheckpointsInsideEpochsAndAResumedRunStartsAtTheRecordedBatch() throws Exception {
+        RecordingMethod method = new RecordingMethod();
+        List<TrainingPosition> saved = new ArrayList<>();
+        CheckpointStore store = c -> {
+            saved.add(c.position());
+            return "k" + saved.size();
+        };
+        new TrainingLoop(method, source(3, false), store, noListener(), Duration.ZERO).run("x", TrainingPosition.START, 2);
+        // after batches 1 and 2 of each epoch, then at the epoch's end (batch 3 is the end, not a position inside)
+        assertEquals(List.of(new TrainingPosition(0, 1), new TrainingPosition(0, 2), TrainingPosition.epochStart(1),
+                new TrainingPosition(1, 1), new TrainingPosition(1, 2), TrainingPosition.epochStart(2)), saved);
+
+        RecordingMethod resumed = new RecordingMethod();
+        new TrainingLoop(resumed, source(3, false), c -> "k", noListener(), EPOCH_ENDS_ONLY)
+                .run("x", new TrainingPosition(0, 2), 2);
+        assertEquals(List.of("0:2", "1:0", "1:1", "1:2"), resumed.steps);
+    }
+
+    @Test
+    void aResumedEpochWithNothingLeftIsNamed() {
+        var e = assertThrows(IllegalStateException.class,
+                () -> new TrainingLoop(new RecordingMethod(), source(3, false), c -> "k", noListener(), EPOCH_ENDS_ONLY)
+                        .run("x", new TrainingPosition(0, 3), 1));
+        assertEquals("epoch 0 delivered no batches from batch 3", e.getMessage());
+    }
+
+    @Test
     void outOfOrderBatchesStopTraining() {
         var e = assertThrows(IllegalStateException.class,
-                () -> new TrainingLoop(new RecordingMethod(), source(4, true), c -> "k", noListener()).run("x", 1, 0, 1));
+                () -> new TrainingLoop(new RecordingMethod(), source(4, true), c -> "k", noListener(), EPOCH_ENDS_ONLY)
+                        .run("x", TrainingPosition.START, 1));
         assertEquals("expected batch 1 of epoch 0, got 2 of epoch 0", e.getMessage());
     }
 
@@ -113,14 +147,16 @@ class TrainingLoopTest {
         RecordingMethod method = new RecordingMethod();
         method.loss = Double.NaN;
         var e = assertThrows(IllegalStateException.class,
-                () -> new TrainingLoop(method, source(2, false), c -> "k", noListener()).run("x", 1, 0, 1));
+                () -> new TrainingLoop(method, source(2, false), c -> "k", noListener(), EPOCH_ENDS_ONLY)
+                        .run("x", TrainingPosition.START, 1));
         assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains("step 1"), e.getMessage());
     }
 
     @Test
     void anEmptyEpochIsAnError() {
         var e = assertThrows(IllegalStateException.class,
-                () -> new TrainingLoop(new RecordingMethod(), source(0, false), c -> "k", noListener()).run("x", 1, 0, 1));
+                () -> new TrainingLoop(new RecordingMethod(), source(0, false), c -> "k", noListener(), EPOCH_ENDS_ONLY)
+                        .run("x", TrainingPosition.START, 1));
         assertEquals("epoch 0 delivered no batches", e.getMessage());
     }
 
