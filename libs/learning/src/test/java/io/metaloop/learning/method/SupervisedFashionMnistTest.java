@@ -8,27 +8,17 @@ import io.metaloop.datasets.EpochOrder;
 import io.metaloop.datasets.FashionMnist;
 import io.metaloop.datasets.ShardedSplit;
 import io.metaloop.datasets.SplitData;
+import io.metaloop.learning.BundledData;
 import io.metaloop.learning.data.Images;
 import io.metaloop.learning.model.ModelSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Conv4 learns real Fashion-MNIST images: a small run must beat chance (10 %) by far. */
 class SupervisedFashionMnistTest {
-    private static Path bundledData() {
-        String home = System.getProperty("metaloop.home");
-        Path dir = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("mvnw"))) {
-            dir = dir.getParent();
-        }
-        return dir.resolve("data/fashion-mnist");
-    }
-
     @Test
     void twoEpochsOnThreeThousandImagesReachSeventyPercentOnHeldOutImages() throws Exception {
-        var splits = FashionMnist.read(bundledData());
+        var splits = FashionMnist.read(BundledData.fashionMnist());
         SplitData train = splits.get("train").head(3000);
         SplitData test = splits.get("test").head(1000);
         Supervised method = new Supervised(new ModelSpec("conv4", 1, 28, 28, 10), 0.005, 1);
