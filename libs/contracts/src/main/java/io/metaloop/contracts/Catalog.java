@@ -9,7 +9,7 @@ import java.util.List;
 public final class Catalog {
     public static final List<String> METHODS = List.of("supervised");
     public static final List<String> BACKBONES = List.of("conv4", "convnet4", "wide-convnet4", "resnet12", "wide-resnet12", "resnet8",
-            "resnet32", "resnet56", "vgg16");
+            "resnet32", "resnet56", "vgg16", "resnet18", "resnet34");
 
     private Catalog() {
     }

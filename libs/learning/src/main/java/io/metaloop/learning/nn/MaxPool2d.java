@@ -5,18 +5,33 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Max pooling with a square window, no padding, flooring odd sizes (21 → 10 for a 2×2/2 pool, which
- * ConvNet4's 800-d features at 84 px rely on). The gradient goes to each window's maximum.
+ * Max pooling with a square window, flooring odd sizes as PyTorch does: an n-pixel side becomes
+ * ⌊(n + 2·padding − kernel) / stride⌋ + 1 (21 → 10 for a 2×2/2 pool, which ConvNet4's 800-d
+ * features at 84 px rely on; 16 → 8 for the ImageNet ResNets' 3×3/2 pool with padding 1). Padding
+ * counts as −∞: a padded cell is never a window's maximum. The gradient goes to each window's
+ * maximum.
  */
 public final class MaxPool2d implements Layer {
     private final int kernel;
     private final int stride;
+    private final int padding;
     private INDArray lastInput;
     private byte[] argmax; // set when the forward pass ran the Java kernel
 
     public MaxPool2d(int kernel, int stride) {
+        this(kernel, stride, 0);
+    }
+
+    public MaxPool2d(int kernel, int stride, int padding) {
+        // as in PyTorch: with at most half a window of padding every window holds an input cell,
+        // so no output is the padding's −∞
+        if (kernel < 1 || stride < 1 || padding < 0 || 2 * padding > kernel) {
+            throw new IllegalArgumentException("max pooling needs kernel and stride ≥ 1 and padding at most half the kernel, got kernel "
+                    + kernel + ", stride " + stride + ", padding " + padding);
+        }
         this.kernel = kernel;
         this.stride = stride;
+        this.padding = padding;
     }
 
     @Override
@@ -26,25 +41,32 @@ public final class MaxPool2d implements Layer {
 
     @Override
     public long[] outputShape(long[] in) {
-        if (in[2] < kernel || in[3] < kernel) {
-            throw new IllegalArgumentException("max pooling over " + kernel + "×" + kernel + " windows needs a map at least that large, got "
-                    + in[2] + "×" + in[3]);
+        long smallest = kernel - 2L * padding;
+        if (in[2] < smallest || in[3] < smallest) {
+            String window = kernel + "×" + kernel + " windows" + (padding == 0 ? "" : " padded by " + padding);
+            throw new IllegalArgumentException("max pooling over " + window + " needs a map of at least " + smallest + "×" + smallest
+                    + ", got " + in[2] + "×" + in[3]);
         }
-        return new long[] {in[0], in[1], (in[2] - kernel) / stride + 1, (in[3] - kernel) / stride + 1};
+        return new long[] {in[0], in[1], outSize(in[2]), outSize(in[3])};
+    }
+
+    private long outSize(long size) {
+        return (size + 2L * padding - kernel) / stride + 1;
     }
 
     @Override
     public INDArray forward(INDArray input, Mode mode) {
         lastInput = input;
         INDArray out = Nd4j.createUninitialized(input.dataType(), outputShape(input.shape()));
-        if (kernel == stride && PlaneKernels.dense(input) && out.length() < Integer.MAX_VALUE) {
+        // the Java kernel tiles the map with non-overlapping, unpadded windows only
+        if (kernel == stride && padding == 0 && PlaneKernels.dense(input) && out.length() < Integer.MAX_VALUE) {
             if (argmax == null || argmax.length < out.length()) {
                 argmax = new byte[(int) out.length()];
             }
             PlaneKernels.maxPool(input, kernel, out, argmax);
         } else {
             argmax = null;
-            NativeOps.maxPool2d(input, kernel, stride, out);
+            NativeOps.maxPool2d(input, kernel, stride, padding, out);
         }
         return out;
     }
@@ -55,7 +77,7 @@ public final class MaxPool2d implements Layer {
         if (argmax != null && PlaneKernels.dense(gradOutput)) {
             PlaneKernels.maxPoolBackward(gradOutput, kernel, argmax, gradInput);
         } else {
-            NativeOps.maxPool2dBackward(lastInput, gradOutput, kernel, stride, gradInput);
+            NativeOps.maxPool2dBackward(lastInput, gradOutput, kernel, stride, padding, gradInput);
         }
         return gradInput;
     }

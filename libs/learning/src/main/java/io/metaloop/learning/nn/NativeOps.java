@@ -50,28 +50,34 @@ final class NativeOps {
                 .build());
     }
 
-    static void maxPool2d(INDArray input, int kernel, int stride, INDArray output) {
-        pool("maxpool2d", kernel, stride, output, input);
+    /** Max pooling; libnd4j skips padded cells when taking the maximum, so padding acts as −∞. */
+    static void maxPool2d(INDArray input, int kernel, int stride, int padding, INDArray output) {
+        pool("maxpool2d", kernel, stride, padding, output, input);
     }
 
-    static void maxPool2dBackward(INDArray input, INDArray gradOutput, int kernel, int stride, INDArray gradInput) {
-        pool("maxpool2d_bp", kernel, stride, gradInput, input, gradOutput);
+    static void maxPool2dBackward(INDArray input, INDArray gradOutput, int kernel, int stride, int padding,
+                                  INDArray gradInput) {
+        pool("maxpool2d_bp", kernel, stride, padding, gradInput, input, gradOutput);
     }
 
     static void avgPool2d(INDArray input, int kernel, int stride, INDArray output) {
-        pool("avgpool2d", kernel, stride, output, input);
+        pool("avgpool2d", kernel, stride, 0, output, input);
     }
 
     static void avgPool2dBackward(INDArray input, INDArray gradOutput, int kernel, int stride, INDArray gradInput) {
-        pool("avgpool2d_bp", kernel, stride, gradInput, input, gradOutput);
+        pool("avgpool2d_bp", kernel, stride, 0, gradInput, input, gradOutput);
     }
 
-    /** A square pooling op or its gradient: no padding, no dilation, floor sizes, NCHW. */
-    private static void pool(String op, int kernel, int stride, INDArray output, INDArray... inputs) {
+    /**
+     * A square pooling op or its gradient: no dilation, floor sizes (not "same" mode), NCHW. The
+     * integer arguments are kH, kW, sH, sW, pH, pW, dH, dW, isSameMode, extraParam0 (average
+     * pooling's divisor mode, unused here without padding), data format.
+     */
+    private static void pool(String op, int kernel, int stride, int padding, INDArray output, INDArray... inputs) {
         exec(DynamicCustomOp.builder(op)
                 .addInputs(inputs)
                 .addOutputs(output)
-                .addIntegerArguments(kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW)
+                .addIntegerArguments(kernel, kernel, stride, stride, padding, padding, 1, 1, 0, 0, NCHW)
                 .build());
     }
 

@@ -1,5 +1,6 @@
 package io.metaloop.learning.backbone;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import io.metaloop.contracts.Catalog;
 import io.metaloop.learning.method.Methods;
 import io.metaloop.learning.nn.Mode;
 import io.metaloop.learning.nn.Network;
+import io.metaloop.learning.nn.Sequential;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -106,6 +108,50 @@ class BackbonesTest {
         assertEquals(512, vgg.featureSize(), "32 → 16 → 8 → 4 → 2 → 1");
         var e = assertThrows(IllegalArgumentException.class, () -> Backbones.create("vgg16", 3, 28, 28));
         assertTrue(e.getMessage().contains("32×32"), e.getMessage());
+    }
+
+    @Test
+    void imageNetResNetsHaveTheParameterCountsDerivedFromTheirBlocks() {
+        // stem: 7×7 conv 3·64·49 = 9,408, BN 2·64: 9,536
+        // identity block of c channels, two 3×3 convs and two BNs: 18·c² + 4·c
+        //   64: 73,984; 128: 295,424; 256: 1,180,672; 512: 4,720,640
+        // first block of stages 2–4, c_in → c: 3×3 convs 9·c_in·c + 9·c², 1×1 projection c_in·c,
+        // three BNs 6·c, so 10·c_in·c + 9·c² + 6·c
+        //   64→128: 230,144; 128→256: 919,040; 256→512: 3,673,088
+        int resnet18 = 9_536 + 2 * 73_984 + 230_144 + 295_424 + 919_040 + 1_180_672 + 3_673_088 + 4_720_640;
+        int resnet34 = 9_536 + 3 * 73_984 + 230_144 + 3 * 295_424 + 919_040 + 5 * 1_180_672 + 3_673_088 + 2 * 4_720_640;
+        // torchvision's counts less the fc layer's 512·1000 + 1000 weights and biases
+        assertEquals(11_689_512 - 513_000, resnet18);
+        assertEquals(21_797_672 - 513_000, resnet34);
+        assertEquals(11_176_512, resnet18);
+        assertEquals(21_284_672, resnet34);
+        Backbone r18 = Backbones.create("resnet18", 3, 32, 32);
+        assertEquals(resnet18, new Network(r18.layer(), new long[] {3, 32, 32}, DataType.FLOAT, 1).numParams());
+        assertEquals(512, r18.featureSize());
+        Backbone r34 = Backbones.create("resnet34", 3, 32, 32);
+        assertEquals(resnet34, new Network(r34.layer(), new long[] {3, 32, 32}, DataType.FLOAT, 1).numParams());
+        assertEquals(512, r34.featureSize());
+        // grey images: two input channels fewer in the stem, 2·64·49 = 6,272 weights fewer
+        Backbone grey = Backbones.create("resnet18", 1, 28, 28);
+        assertEquals(resnet18 - 6_272, new Network(grey.layer(), new long[] {1, 28, 28}, DataType.FLOAT, 1).numParams());
+    }
+
+    @Test
+    void imageNetResNetsHalveTheImageFiveTimesRoundingUp() {
+        // each of conv 7×7/2 pad 3, max pool 3×3/2 pad 1, and the stride-2 convs (3×3 pad 1, 1×1 pad 0)
+        // takes n to ⌊(n − 1)/2⌋ + 1 = ⌈n/2⌉, so the map before the global pool is ⌈n/32⌉ on a side
+        // (seeds.md: 2×2 at 64 px, 3×3 at 96 px); nothing of at least one pixel is too small
+        Sequential layers = (Sequential) Backbones.create("resnet34", 3, 224, 224).layer();
+        Sequential beforePooling = new Sequential(layers.layers().subList(0, layers.layers().size() - 1));
+        for (int size : new int[] {1, 2, 5, 28, 32, 33, 64, 84, 96, 224}) {
+            int expected = (size + 31) / 32;
+            assertArrayEquals(new long[] {2, 512, expected, expected}, beforePooling.outputShape(new long[] {2, 3, size, size}),
+                    size + " px");
+        }
+        Network net = new Network(Backbones.create("resnet18", 3, 32, 32).layer(), new long[] {3, 32, 32}, DataType.FLOAT, 1);
+        var features = net.forward(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32), Mode.TRAIN);
+        assertArrayEquals(new long[] {2, 512}, features.shape());
+        assertTrue(features.sumNumber().doubleValue() > 0, "ReLU features of random images are not all zero");
     }
 
     @Test

@@ -56,6 +56,27 @@ final class GradientCheck {
         return worst;
     }
 
+    /**
+     * Every {@code step}-th element of each parameter tensor of {@code net}, from its first, and its
+     * last: a sample that reaches every tensor, for networks too deep to difference in full within
+     * a few seconds. A step coprime to 9 and 49 walks through the positions of 3×3 and 7×7 kernels.
+     */
+    static long[] sampleOfEachTensor(Network net, int step) {
+        LongStream.Builder indices = LongStream.builder();
+        long offset = 0;
+        for (long[] shape : net.root().parameterShapes()) {
+            long size = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            for (long i = 0; i < size; i += step) {
+                indices.add(offset + i);
+            }
+            if ((size - 1) % step != 0) {
+                indices.add(offset + size - 1);
+            }
+            offset += size;
+        }
+        return indices.build().toArray();
+    }
+
     /** A backbone with a linear head, in double precision, for images of {@code channels × size × size}. */
     static Network classifier(Backbone backbone, int channels, int size, int classes, long seed) {
         Sequential layers = new Sequential(List.of(backbone.layer(), new Linear(backbone.featureSize(), classes)));

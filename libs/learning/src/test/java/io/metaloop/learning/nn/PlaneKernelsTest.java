@@ -24,14 +24,14 @@ class PlaneKernelsTest {
             byte[] argmax = new byte[(int) javaOut.length()];
             PlaneKernels.maxPool(x, 2, javaOut, argmax);
             INDArray nativeOut = Nd4j.create(DataType.FLOAT, javaOut.shape());
-            NativeOps.maxPool2d(x, 2, 2, nativeOut);
+            NativeOps.maxPool2d(x, 2, 2, 0, nativeOut);
             assertArrayEquals(nativeOut.data().asFloat(), javaOut.data().asFloat(), 0f);
 
             INDArray gradOut = Nd4j.rand(DataType.FLOAT, javaOut.shape());
             INDArray javaGrad = Nd4j.create(DataType.FLOAT, x.shape()).assign(7); // stale values must be overwritten
             PlaneKernels.maxPoolBackward(gradOut, 2, argmax, javaGrad);
             INDArray nativeGrad = Nd4j.create(DataType.FLOAT, x.shape());
-            NativeOps.maxPool2dBackward(x, gradOut, 2, 2, nativeGrad);
+            NativeOps.maxPool2dBackward(x, gradOut, 2, 2, 0, nativeGrad);
             assertArrayEquals(nativeGrad.data().asFloat(), javaGrad.data().asFloat(), 0f);
             // and the definition: each window's maximum, read off the input itself
             for (int i = 0; i < javaOut.size(2); i++) {
