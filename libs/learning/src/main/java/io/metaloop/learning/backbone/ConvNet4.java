@@ -26,7 +26,7 @@ public final class ConvNet4 {
         List<Layer> layers = new ArrayList<>();
         int in = inChannels;
         for (int block = 0; block < 4; block++) {
-            layers.add(new Conv2d(in, channels, 3, 1, 1, true));
+            layers.add(new Conv2d(in, channels, 3, 1, 1, Conv2d.Init.TORCH_DEFAULT));
             layers.add(new BatchNorm2d(channels));
             layers.add(new Relu());
             layers.add(new MaxPool2d(2, 2));

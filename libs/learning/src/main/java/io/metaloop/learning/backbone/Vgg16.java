@@ -14,8 +14,8 @@ import java.util.List;
  * The "VGG-16" trunk MAXL uses everywhere: five blocks of 3×3 convolutions (stride 1, pad 1,
  * with bias), each followed by BatchNorm and ReLU, each block ending in a 2×2 max-pool — channels
  * 64,64 | 128,128 | 256×3 | 512×3 | 512×3 — flattened: 512 features at 32 px. The classifier
- * heads belong to the methods. (MAXL initialises with Xavier; these convolutions start with
- * PyTorch's default, as ConvNet4's do.)
+ * heads belong to the methods. The convolutions start as MAXL's do: Xavier-uniform weights, zero
+ * bias (BatchNorm: scale 1, shift 0).
  */
 public final class Vgg16 {
     public static final int[][] BLOCKS = {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
@@ -37,7 +37,7 @@ public final class Vgg16 {
         int in = inChannels;
         for (int[] block : blocks) {
             for (int out : block) {
-                layers.add(new Conv2d(in, out, 3, 1, 1, true));
+                layers.add(new Conv2d(in, out, 3, 1, 1, Conv2d.Init.XAVIER_UNIFORM));
                 layers.add(new BatchNorm2d(out));
                 layers.add(new Relu());
                 in = out;

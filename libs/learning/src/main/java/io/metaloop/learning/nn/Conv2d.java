@@ -6,34 +6,48 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Square k×k convolution. Without bias (the relational-reasoning and ResNet backbones put
- * BatchNorm after every conv) it starts He-normal with fan-out; with bias (PyTorch-MAML's
- * ConvNet4, MAXL's VGG) it starts as PyTorch's default, weights and bias U(±1/√(in·k·k)).
+ * Square k×k convolution, with or without bias, started as the seed network it belongs to does
+ * (see {@link Init}).
  */
 public final class Conv2d implements Layer {
+    /** How the weights (and bias) start. */
+    public enum Init {
+        /** N(0, 2 / (k·k·out)), no bias: the relational-reasoning and ResNet backbones (BatchNorm after every conv). */
+        HE_FAN_OUT,
+        /** PyTorch's default, weights and bias U(±1/√(in·k·k)): PyTorch-MAML's ConvNet4. */
+        TORCH_DEFAULT,
+        /** Weights U(±√(6 / ((in + out)·k·k))), bias 0: MAXL's VGG-16. */
+        XAVIER_UNIFORM
+    }
+
+
     private final int inChannels;
     private final int outChannels;
     private final int kernel;
     private final int stride;
     private final int padding;
     private final boolean bias;
+    private final Init init;
     private INDArray weights;
     private INDArray gradWeights;
     private INDArray biasValues;
     private INDArray gradBias;
     private INDArray lastInput;
 
+    /** Without bias, He-normal with fan-out. */
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding) {
-        this(inChannels, outChannels, kernel, stride, padding, false);
+        this(inChannels, outChannels, kernel, stride, padding, Init.HE_FAN_OUT);
     }
 
-    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, boolean bias) {
+    /** With bias ({@link Init#TORCH_DEFAULT} or {@link Init#XAVIER_UNIFORM}) or without ({@link Init#HE_FAN_OUT}). */
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, Init init) {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-        this.bias = bias;
+        this.bias = init != Init.HE_FAN_OUT;
+        this.init = init;
     }
 
     @Override
@@ -54,12 +68,18 @@ public final class Conv2d implements Layer {
 
     @Override
     public void initialise(List<INDArray> params, List<INDArray> buffers, Random random) {
-        if (bias) {
-            double bound = 1.0 / Math.sqrt(inChannels * kernel * kernel);
-            Initialisers.uniform(params.get(0), bound, random);
-            Initialisers.uniform(params.get(1), bound, random);
-        } else {
-            Initialisers.normal(params.get(0), Math.sqrt(2.0 / (kernel * kernel * outChannels)), random);
+        int area = kernel * kernel;
+        switch (init) {
+            case HE_FAN_OUT -> Initialisers.normal(params.get(0), Math.sqrt(2.0 / (area * outChannels)), random);
+            case TORCH_DEFAULT -> {
+                double bound = 1.0 / Math.sqrt(inChannels * area);
+                Initialisers.uniform(params.get(0), bound, random);
+                Initialisers.uniform(params.get(1), bound, random);
+            }
+            case XAVIER_UNIFORM -> {
+                Initialisers.uniform(params.get(0), Math.sqrt(6.0 / ((inChannels + outChannels) * area)), random);
+                params.get(1).assign(0);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.metaloop.learning.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -56,9 +57,44 @@ class LayersTest {
         }
     }
 
+    /** Sample mean and variance of a parameter tensor, as {mean, variance, max |value|}. */
+    private static double[] moments(INDArray values) {
+        double[] v = values.toDoubleVector();
+        double mean = java.util.Arrays.stream(v).average().orElseThrow();
+        double variance = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / v.length;
+        return new double[] {mean, variance, java.util.Arrays.stream(v).map(Math::abs).max().orElseThrow()};
+    }
+
+    @Test
+    void eachConvolutionInitialisationHasItsClosedFormDistribution() {
+        // 64 → 32 channels, 3×3: 18,432 weights, so sample variances are within ~2 % (uniform: sd of the
+        // sample variance is var·√(0.8/n) ≈ 0.7 % of var; normal: var·√(2/n) ≈ 1 %); 5 % bounds cannot flake
+        int in = 64;
+        int out = 32;
+        int area = 9;
+        Network xavier = single(new Conv2d(in, out, 3, 1, 1, Conv2d.Init.XAVIER_UNIFORM), in, 4, 4);
+        double bound = Math.sqrt(6.0 / ((in + out) * area));
+        double[] w = moments(xavier.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, out * in * area)));
+        assertEquals(bound * bound / 3, w[1], 0.05 * bound * bound / 3, "Xavier-uniform variance bound²/3");
+        assertTrue(w[2] <= bound && w[2] > 0.99 * bound, "support ±" + bound + ", max |w| " + w[2]);
+        INDArray xavierBias = xavier.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(out * in * area, out * in * area + out));
+        assertEquals(0, xavierBias.norm1Number().doubleValue(), "Xavier convolutions start with zero bias");
+
+        Network torch = single(new Conv2d(in, out, 3, 1, 1, Conv2d.Init.TORCH_DEFAULT), in, 4, 4);
+        double torchBound = 1 / Math.sqrt(in * area);
+        double[] t = moments(torch.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, out * in * area)));
+        assertEquals(torchBound * torchBound / 3, t[1], 0.05 * torchBound * torchBound / 3, "PyTorch default U(±1/√fan_in)");
+
+        Network he = single(new Conv2d(in, out, 3, 1, 1), in, 4, 4);
+        double[] h = moments(he.params());
+        assertEquals(out * in * area, he.numParams(), "no bias");
+        assertEquals(2.0 / (area * out), h[1], 0.05 * 2.0 / (area * out), "He fan-out variance 2/(k²·out)");
+        assertEquals(0, h[0], 4 * Math.sqrt(2.0 / (area * out) / (out * in * area)), "zero mean within 4 standard errors");
+    }
+
     @Test
     void biasedConvolutionAddsItsBiasToEveryPositionOfItsChannel() {
-        Network withBias = single(new Conv2d(2, 3, 3, 1, 1, true), 2, 4, 4);
+        Network withBias = single(new Conv2d(2, 3, 3, 1, 1, Conv2d.Init.TORCH_DEFAULT), 2, 4, 4);
         Network without = single(new Conv2d(2, 3, 3, 1, 1), 2, 4, 4);
         without.params().assign(withBias.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 54)));
         INDArray bias = withBias.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(54, 57));
