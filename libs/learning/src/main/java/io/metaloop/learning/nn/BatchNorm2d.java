@@ -11,7 +11,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Batch normalisation over (batch, height, width) per channel, with PyTorch's conventions:
  * eps 1e-5, running statistics updated with momentum 0.1 and the unbiased batch variance.
  *
- * <p>Buffers: running mean, running variance.
+ * <p>Buffers: running mean, running variance. {@link Mode#TRAIN} and {@link Mode#EPISODE} normalise
+ * with the batch's statistics (only TRAIN updates the running ones); {@link Mode#EVAL} with the
+ * running statistics.
  */
 public final class BatchNorm2d implements Layer {
     private static final double EPS = 1e-5;
@@ -26,7 +28,7 @@ public final class BatchNorm2d implements Layer {
     private INDArray gradBeta;
     private INDArray runningMean;
     private INDArray runningVar;
-    // cached by a TRAIN forward for backward
+    // cached by forward for backward
     private INDArray normalised;
     private INDArray invStd;
     private Mode lastMode;
@@ -79,13 +81,15 @@ public final class BatchNorm2d implements Layer {
         }
         INDArray mean;
         INDArray var;
-        if (mode == Mode.TRAIN) {
+        if (mode.usesBatchStatistics()) {
             mean = x.mean(REDUCE);
             INDArray centred = Broadcast.sub(x, mean, x.ulike(), CHANNEL_DIM);
             var = centred.mul(centred).mean(REDUCE);
-            long n = x.length() / channels;
-            runningMean.muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM));
-            runningVar.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * n / Math.max(1, n - 1)));
+            if (mode.updatesRunningStatistics()) {
+                long n = x.length() / channels;
+                runningMean.muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM));
+                runningVar.muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * n / Math.max(1, n - 1)));
+            }
             invStd = Transforms.pow(var.add(EPS), -0.5, false);
             normalised = Broadcast.mul(centred, invStd, centred, CHANNEL_DIM);
         } else {
@@ -104,7 +108,7 @@ public final class BatchNorm2d implements Layer {
         float[] shift = new float[channels];
         float[] inv = new float[channels];
         double[][] stats = null;
-        if (mode == Mode.TRAIN) {
+        if (mode.usesBatchStatistics()) {
             stats = new double[2][channels];
         } else {
             float[] mean = runningMean.toFloatVector();
@@ -118,7 +122,7 @@ public final class BatchNorm2d implements Layer {
         INDArray out = x.ulike();
         PlaneKernels.batchNorm(x, scale, offset, shift, inv, EPS, stats, normalised, out);
         invStd = Nd4j.createFromArray(inv).castTo(x.dataType());
-        if (stats != null) {
+        if (mode.updatesRunningStatistics()) {
             long n = x.length() / channels;
             INDArray mean = Nd4j.createFromArray(stats[0]).castTo(runningMean.dataType());
             INDArray var = Nd4j.createFromArray(stats[1]).castTo(runningVar.dataType());
@@ -130,7 +134,7 @@ public final class BatchNorm2d implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOut) {
-        if (lastMode == Mode.TRAIN && PlaneKernels.dense(gradOut) && PlaneKernels.dense(normalised)) {
+        if (lastMode.usesBatchStatistics() && PlaneKernels.dense(gradOut) && PlaneKernels.dense(normalised)) {
             double[] gradScale = new double[channels];
             double[] gradOffset = new double[channels];
             INDArray gradInput = gradOut.ulike();
@@ -144,7 +148,7 @@ public final class BatchNorm2d implements Layer {
         gradGamma.assign(gradOut.mul(normalised).sum(REDUCE));
         // gradient with respect to the normalised input
         INDArray gradNorm = Broadcast.mul(gradOut, gamma, gradOut.ulike(), CHANNEL_DIM);
-        if (lastMode == Mode.EVAL) {
+        if (!lastMode.usesBatchStatistics()) {
             // statistics are constants: d/dx = gamma * invStd
             return Broadcast.mul(gradNorm, invStd, gradNorm, CHANNEL_DIM);
         }

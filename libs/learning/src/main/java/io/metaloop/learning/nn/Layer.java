@@ -24,7 +24,12 @@ public interface Layer {
         return List.of();
     }
 
-    /** Hands the layer views for its parameters, their gradients and its buffers (same order as the shape lists). */
+    /**
+     * Hands the layer views for its parameters, their gradients and its buffers (same order as the
+     * shape lists). It may be called again with views into another parameter vector
+     * ({@link Network#withParameters}), so a layer keeps the views themselves and must not derive
+     * anything from their values here; containers pass the call on to every child.
+     */
     default void bind(List<INDArray> params, List<INDArray> grads, List<INDArray> buffers) {
     }
 
