@@ -24,7 +24,7 @@ public class Clients {
     @Produces
     @Singleton
     Producer<String, byte[]> producer(KafkaClients clients) {
-        return new KafkaProducer<>(clients.producer());
+        return new KafkaProducer<>(clients.replyProducer()); // reply frames only: see replyProducer()
     }
 
     void closeProducer(@Disposes Producer<String, byte[]> producer) {

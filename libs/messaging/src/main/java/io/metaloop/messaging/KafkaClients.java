@@ -27,6 +27,24 @@ public record KafkaClients(String bootstrapServers, String clientId) {
         return p;
     }
 
+    /**
+     * The producer of a request server's reply frames ({@link RequestServer}). Its sends must not
+     * hold up the next request: a leftover request for a stream whose consumer has gone names a
+     * deleted topic, and with the defaults {@code send} waits 60 s for that topic's metadata on the
+     * server's only thread, then the batch waits up to 120 s for delivery. A lost frame costs little
+     * here, because the consumer asks again for whatever is overdue, and frames carry their index,
+     * so duplicates and reordering are harmless: no idempotence, short timeouts.
+     */
+    public Map<String, Object> replyProducer() {
+        Map<String, Object> p = producer();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        return p;
+    }
+
     /** A consumer that manages its own offsets (assign/seek) or commits as a group member. */
     public Map<String, Object> consumer(String groupId) {
         Map<String, Object> c = common();

@@ -33,7 +33,7 @@ class FastWeightsTest {
                 new Conv2d(3, 3, 3, 1, 1), new BatchNorm2d(3)));
         Layer shortcut = new Sequential(List.of(new Conv2d(2, 3, 1, 1, 0), new BatchNorm2d(3)));
         Sequential layers = new Sequential(List.of(
-                new Conv2d(1, 2, 3, 1, 1, true), new BatchNorm2d(2), new Relu(), new MaxPool2d(2, 2),
+                new Conv2d(1, 2, 3, 1, 1, Conv2d.Init.TORCH_DEFAULT), new BatchNorm2d(2), new Relu(), new MaxPool2d(2, 2),
                 new Residual(main, shortcut), new Relu(), new GlobalAvgPool(), new Linear(3, 3)));
         return new Network(layers, new long[] {1, 6, 6}, DataType.DOUBLE, seed);
     }
