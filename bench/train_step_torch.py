@@ -99,10 +99,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--timed", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--only", action="append", default=[], help="row names to run (default: all)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
     for name, build, channels, side, batch, classes in CONFIGS:
+        if args.only and name not in args.only:
+            continue
         fwd, stp = measure(build, channels, side, batch, classes, args.timed)
         print(f"RESULT\t{name}\t{fwd}\t{stp}", flush=True)
 

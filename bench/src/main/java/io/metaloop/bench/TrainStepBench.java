@@ -49,20 +49,23 @@ public final class TrainStepBench {
     public static void main(String[] args) throws Exception {
         boolean profile = Arrays.asList(args).contains("--profile");
         int timed = Arrays.stream(args).filter(a -> !a.startsWith("--")).findFirst().map(Integer::parseInt).orElse(10);
+        // --only=conv4 keeps the rows whose backbone is named (to profile one network at a time)
+        List<String> only = Arrays.stream(args).filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).toList();
+        List<Config> configs = CONFIGS.stream().filter(c -> only.isEmpty() || only.contains(c.backbone())).toList();
         NativeBackend.configure();
         if (profile) {
-            for (Config c : CONFIGS) {
+            for (Config c : configs) {
                 LayerProfile.print(c, timed);
             }
             return;
         }
         int threads = Runtime.getRuntime().availableProcessors();
         double sgemm = sgemmGflops(2048, 5);
-        Map<String, double[]> torch = runTorch(timed, threads);
+        Map<String, double[]> torch = runTorch(timed, threads, configs);
         System.out.println();
         System.out.printf("%-22s %8s %12s %12s %10s %10s %12s %12s %9s %9s%n", "network", "GFLOP fwd", "forward ms",
                 "step ms", "images/s", "GFLOP/s", "torch fwd ms", "torch step", "fwd ×", "step ×");
-        for (Config c : CONFIGS) {
+        for (Config c : configs) {
             double[] r = measure(c, timed);
             double fwdFlops = r[2];
             double stepGflops = 3 * fwdFlops / r[1] / 1e9;
@@ -132,7 +135,7 @@ public final class TrainStepBench {
     }
 
     /** Runs the PyTorch reference; its lines "RESULT name forward_s step_s" by name, empty without PyTorch. */
-    static Map<String, double[]> runTorch(int timed, int threads) throws Exception {
+    static Map<String, double[]> runTorch(int timed, int threads, List<Config> configs) throws Exception {
         Path script = Path.of(System.getProperty("metaloop.home", "."), "bench", "train_step_torch.py");
         Map<String, double[]> out = new HashMap<>();
         if (!Files.exists(script)) {
@@ -144,6 +147,7 @@ public final class TrainStepBench {
         }
         List<String> command = new ArrayList<>(List.of(python, script.toString(), "--timed", String.valueOf(timed),
                 "--threads", String.valueOf(threads)));
+        configs.forEach(c -> command.addAll(List.of("--only", c.name())));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
