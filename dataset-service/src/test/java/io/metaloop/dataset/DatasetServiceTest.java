@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -251,6 +252,25 @@ class DatasetServiceTest {
         assertEquals(1, rejected.size(), rejected.toString());
         assertTrue(rejected.get(0).reason().contains("frame"), rejected.get(0).reason());
         assertTrue(rejected.get(0).offset() >= 0);
+    }
+
+    @Test
+    void anEpochOpenedAtABatchContinuesWithTheSameBatchesAsAWholeEpoch() throws Exception {
+        // what a trainer resuming from a checkpoint taken inside an epoch asks for
+        List<BatchFrame> whole;
+        try (BatchStream stream = stream("train", 2000, true, new ArrayList<>())) {
+            whole = readEpoch(stream, 1);
+        }
+        try (BatchStream stream = stream("train", 2000, true, new ArrayList<>())) {
+            BatchStream.EpochReader reader = stream.open(1, 7);
+            for (int index = 7; index < whole.size(); index++) {
+                BatchFrame frame = reader.next();
+                assertEquals(index, frame.batchIndex());
+                assertArrayEquals(whole.get(index).pixels(), frame.pixels(), "batch " + index);
+                assertArrayEquals(whole.get(index).labels(), frame.labels(), "batch " + index);
+            }
+            assertNull(reader.next());
+        }
     }
 
     @Test
