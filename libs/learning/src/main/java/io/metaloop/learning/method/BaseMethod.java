@@ -2,6 +2,7 @@ package io.metaloop.learning.method;
 
 import io.metaloop.datasets.SplitMix64;
 import io.metaloop.learning.checkpoint.Checkpoint;
+import io.metaloop.learning.checkpoint.CheckpointException;
 import io.metaloop.learning.checkpoint.OptimizerState;
 import io.metaloop.learning.checkpoint.TrainingPosition;
 import io.metaloop.learning.model.Classifier;
@@ -67,7 +68,7 @@ public abstract class BaseMethod implements TrainingMethod {
         Network net = model.network();
         checkpoint.requireCompatible(name, model.spec(), net, optimizer.name());
         if (checkpoint.optimizer().vectors().size() != optimizer.state().size()) {
-            throw new io.metaloop.learning.checkpoint.CheckpointException("checkpoint holds "
+            throw new CheckpointException("checkpoint holds "
                     + checkpoint.optimizer().vectors().size() + " state vectors for optimizer '" + optimizer.name()
                     + "', which keeps " + optimizer.state().size());
         }

@@ -19,7 +19,7 @@ public final class Supervised extends BaseMethod {
     private final double learningRate;
 
     public Supervised(ModelSpec spec, double learningRate, long seed) {
-        super(NAME, Classifier.create(spec, seed, DataType.FLOAT), params -> new Adam(params, learningRate), seed);
+        super(NAME, Classifier.create(spec, seed, DataType.FLOAT), Adam::new, seed);
         this.learningRate = learningRate;
     }
 

@@ -1,6 +1,5 @@
 package io.metaloop.learning.nn;
 
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -13,11 +12,6 @@ public final class AvgPool2d implements Layer {
     public AvgPool2d(int kernel, int stride) {
         this.kernel = kernel;
         this.stride = stride;
-    }
-
-    @Override
-    public List<long[]> parameterShapes() {
-        return List.of();
     }
 
     @Override

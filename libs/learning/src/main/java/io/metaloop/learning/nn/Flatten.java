@@ -1,16 +1,10 @@
 package io.metaloop.learning.nn;
 
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** [B, C, H, W] → [B, C·H·W], in C-order (channel-major, as PyTorch's {@code flatten(1)}). */
 public final class Flatten implements Layer {
     private long[] lastInputShape;
-
-    @Override
-    public List<long[]> parameterShapes() {
-        return List.of();
-    }
 
     @Override
     public long[] outputShape(long[] in) {

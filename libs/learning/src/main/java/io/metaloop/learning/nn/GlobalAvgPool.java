@@ -1,6 +1,5 @@
 package io.metaloop.learning.nn;
 
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
@@ -8,11 +7,6 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Mean over height and width: [B, C, H, W] → [B, C]. */
 public final class GlobalAvgPool implements Layer {
     private long[] lastInputShape;
-
-    @Override
-    public List<long[]> parameterShapes() {
-        return List.of();
-    }
 
     @Override
     public long[] outputShape(long[] in) {

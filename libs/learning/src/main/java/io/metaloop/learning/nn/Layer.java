@@ -16,8 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface Layer {
 
-    /** Shapes of the trainable tensors, in binding order. */
-    List<long[]> parameterShapes();
+    /** Shapes of the trainable tensors, in binding order (none for activations and pooling). */
+    default List<long[]> parameterShapes() {
+        return List.of();
+    }
 
     /** Shapes of non-trainable state tensors, in binding order. */
     default List<long[]> bufferShapes() {

@@ -1,6 +1,5 @@
 package io.metaloop.learning.nn;
 
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -14,11 +13,6 @@ public final class LeakyRelu implements Layer {
             throw new IllegalArgumentException("slope must be in (0, 1), got " + slope);
         }
         this.slope = slope;
-    }
-
-    @Override
-    public List<long[]> parameterShapes() {
-        return List.of();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.metaloop.learning.nn;
 
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,11 +31,6 @@ public final class MaxPool2d implements Layer {
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-    }
-
-    @Override
-    public List<long[]> parameterShapes() {
-        return List.of();
     }
 
     @Override

@@ -1,16 +1,10 @@
 package io.metaloop.learning.nn;
 
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 public final class Relu implements Layer {
     private INDArray lastOutput;
-
-    @Override
-    public List<long[]> parameterShapes() {
-        return List.of();
-    }
 
     @Override
     public long[] outputShape(long[] in) {

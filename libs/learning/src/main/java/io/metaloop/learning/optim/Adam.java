@@ -9,7 +9,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * β=(0.9, 0.999), ε=1e-8, and weight decay as an L2 term added to the gradient.
  */
 public final class Adam implements Optimizer {
-    private final double learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -18,13 +17,12 @@ public final class Adam implements Optimizer {
     private final INDArray secondMoment;
     private long step;
 
-    public Adam(INDArray params, double learningRate) {
-        this(params, learningRate, 0.9, 0.999, 1e-8, 0);
+    /** PyTorch's defaults, no weight decay. */
+    public Adam(INDArray params) {
+        this(params, 0.9, 0.999, 1e-8, 0);
     }
 
-    /** @param learningRate the rate {@link #step(INDArray, INDArray)} uses; a schedule passes its own */
-    public Adam(INDArray params, double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
-        this.learningRate = learningRate;
+    public Adam(INDArray params, double beta1, double beta2, double epsilon, double weightDecay) {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
@@ -33,9 +31,9 @@ public final class Adam implements Optimizer {
         this.secondMoment = params.ulike().assign(0);
     }
 
-    /** A step at the rate given at construction. */
-    public void step(INDArray params, INDArray grads) {
-        step(params, grads, learningRate);
+    @Override
+    public String name() {
+        return "adam";
     }
 
     /** params ← params − lr · m̂ / (√v̂ + ε), in place. */
@@ -52,23 +50,11 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public String name() {
-        return "adam";
-    }
-
-    @Override
     public long steps() {
         return step;
     }
 
-    public INDArray firstMoment() {
-        return firstMoment;
-    }
-
-    public INDArray secondMoment() {
-        return secondMoment;
-    }
-
+    /** First and second moments. */
     @Override
     public List<INDArray> state() {
         return List.of(firstMoment, secondMoment);
@@ -79,13 +65,8 @@ public final class Adam implements Optimizer {
         if (state.size() != 2) {
             throw new IllegalArgumentException(name() + " keeps 2 state vectors, got " + state.size());
         }
-        restore(state.get(0), state.get(1), steps);
-    }
-
-    /** Restores state saved from {@link #firstMoment()}, {@link #secondMoment()} and {@link #steps()}. */
-    public void restore(INDArray first, INDArray second, long steps) {
-        firstMoment.assign(first);
-        secondMoment.assign(second);
+        firstMoment.assign(state.get(0));
+        secondMoment.assign(state.get(1));
         step = steps;
     }
 }

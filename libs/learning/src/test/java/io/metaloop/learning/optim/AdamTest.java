@@ -13,7 +13,7 @@ class AdamTest {
         // after one step m̂ = g and v̂ = g², so the update is lr · g / (|g| + ε)
         INDArray p = Nd4j.create(new double[] {1.0, -2.0, 0.5});
         INDArray g = Nd4j.create(new double[] {0.3, -4.0, 1e-3});
-        new Adam(p, 0.01).step(p, g);
+        new Adam(p).step(p, g, 0.01);
         double eps = 1e-8;
         assertArrayEquals(new double[] {1.0 - 0.01 * 0.3 / (0.3 + eps), -2.0 + 0.01 * 4.0 / (4.0 + eps),
                 0.5 - 0.01 * 1e-3 / (1e-3 + eps)}, p.toDoubleVector(), 1e-12);
@@ -24,9 +24,9 @@ class AdamTest {
         // f(p) = ½‖p − c‖², gradient p − c
         INDArray c = Nd4j.create(new double[] {3.0, -1.0});
         INDArray p = Nd4j.create(new double[] {0.0, 0.0});
-        Adam adam = new Adam(p, 0.05);
+        Adam adam = new Adam(p);
         for (int i = 0; i < 2000; i++) {
-            adam.step(p, p.sub(c));
+            adam.step(p, p.sub(c), 0.05);
         }
         assertArrayEquals(c.toDoubleVector(), p.toDoubleVector(), 1e-3);
         assertEquals(2000, adam.steps());

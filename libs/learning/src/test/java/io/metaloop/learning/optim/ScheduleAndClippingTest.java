@@ -58,7 +58,7 @@ class ScheduleAndClippingTest {
     void adamsWeightDecayIsAnL2TermOnTheGradient() {
         // zero loss gradient: the first step moves each parameter by lr against its sign, as for g = λ p
         INDArray p = Nd4j.create(new double[] {2.0, -0.5});
-        new Adam(p, 0.01, 0.9, 0.999, 1e-8, 0.1).step(p, Nd4j.zeros(p.dataType(), 2));
+        new Adam(p, 0.9, 0.999, 1e-8, 0.1).step(p, Nd4j.zeros(p.dataType(), 2), 0.01);
         assertArrayEquals(new double[] {2.0 - 0.01 * 0.2 / (0.2 + 1e-8), -0.5 + 0.01 * 0.05 / (0.05 + 1e-8)},
                 p.toDoubleVector(), 1e-12);
     }
