@@ -29,10 +29,13 @@ final class DataCommand {
                    metaloop data download <dataset> [--to DIR] [--sha256 HEX]     (resumable, SHA-256 verified)
                      datasets: fashion-mnist omniglot-small omniglot cifar10 cifar100 stl10 tiny-imagenet
                    metaloop data import <name> <archive-or-dir> --format <format> [--image-size N] [--rotations]
-                                        [--split-files DIR] [--hierarchy FILE]
+                                        [--split-files DIR] [--hierarchy FILE] [--class-splits FILE]
+                     --class-splits: JSON {"train": ["Greek/", ...], "val": [...], "test": [...]} assigning classes
+                                     to splits by name prefix, e.g. data/omniglot/alphabet-splits.json
               formats: fashion-mnist mnist cifar10 cifar100 stl10 omniglot tiny-imagenet image-folder slimagenet64
                        mini-imagenet tiered-imagenet cifar-fs fc100
-              e.g.   metaloop data import omniglot data/omniglot --format omniglot --image-size 28 --rotations
+              e.g.   metaloop data import omniglot data/omniglot --format omniglot --image-size 28 --rotations \\
+                       --class-splits data/omniglot/alphabet-splits.json
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -181,6 +184,7 @@ final class DataCommand {
                 case "--rotations" -> body.put("rotations", true);
                 case "--split-files" -> body.put("splitFiles", absolute(value(it, option)));
                 case "--hierarchy" -> body.put("hierarchyFile", absolute(value(it, option)));
+                case "--class-splits" -> body.put("classSplits", absolute(value(it, option)));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }

@@ -12,12 +12,14 @@ class DataCommandTest {
     @Test
     void importOptionsBecomeTheImportRequestWithAbsolutePaths() {
         var body = DataCommand.importBody(List.of("omniglot", "data/omniglot", "--format", "omniglot", "--image-size", "28",
-                "--rotations", "--hierarchy", "h.csv"));
+                "--rotations", "--hierarchy", "h.csv", "--class-splits", "data/omniglot/alphabet-splits.json"));
         assertEquals("omniglot", body.path("format").asText());
         assertEquals(28, body.path("imageSize").asInt());
         assertTrue(body.path("rotations").asBoolean());
         assertEquals(Path.of("data/omniglot").toAbsolutePath().normalize().toString(), body.path("path").asText());
         assertTrue(Path.of(body.path("hierarchyFile").asText()).isAbsolute());
+        assertEquals(Path.of("data/omniglot/alphabet-splits.json").toAbsolutePath().normalize().toString(),
+                body.path("classSplits").asText());
     }
 
     @Test
@@ -30,5 +32,7 @@ class DataCommandTest {
                 () -> DataCommand.importBody(List.of("x", "d", "--format", "mnist", "--image-size", "big"))).getMessage());
         assertEquals("unknown option '--colour'", assertThrows(IllegalArgumentException.class,
                 () -> DataCommand.importBody(List.of("x", "d", "--colour"))).getMessage());
+        assertEquals("--class-splits needs a value", assertThrows(IllegalArgumentException.class,
+                () -> DataCommand.importBody(List.of("x", "d", "--format", "omniglot", "--class-splits"))).getMessage());
     }
 }

@@ -103,6 +103,41 @@ class DatasetServiceTest {
     }
 
     @Test
+    void classSplitsRouteImagesByAlphabetAndBadFilesAreRejectedByName() throws Exception {
+        Path omniglot = ProjectLayout.locate().bundledData().resolve("omniglot");
+        String zip = omniglot.resolve("images_background_small1.zip").toString();
+        Path splits = Files.createTempFile("small1-splits", ".json");
+        Files.writeString(splits, "{\"train\": [\"Balinese/\", \"Greek/\", \"Korean/\", \"Latin/\"],"
+                + " \"test\": [\"Early_Aramaic/\"]}");
+        given().contentType("application/json")
+                .body("{\"format\":\"omniglot\",\"path\":\"" + zip + "\",\"imageSize\":28,\"classSplits\":\"" + splits + "\"}")
+                .when().post("/api/v1/datasets/omniglot-split/import").then().statusCode(201)
+                .body("levels[0].classes.size()", equalTo(136))
+                .body("splits.train", equalTo(114 * 20)).body("splits.test", equalTo(22 * 20))
+                .body("splits.all", equalTo(null));
+        // the bundled file names the alphabets of small2 too, which small1 lacks
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"" + zip
+                        + "\",\"classSplits\":\"" + omniglot.resolve("alphabet-splits.json") + "\"}")
+                .when().post("/api/v1/datasets/omniglot-split/import").then().statusCode(400)
+                .body("error", containsString("alphabet-splits.json"))
+                .body("error", containsString("prefix 'Japanese_(katakana)/' of split 'test' matches no class"));
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"" + zip
+                        + "\",\"classSplits\":\"/nowhere/splits.json\"}")
+                .when().post("/api/v1/datasets/omniglot-split/import").then().statusCode(400)
+                .body("fields[0].field", equalTo("classSplits"))
+                .body("fields[0].message", containsString("/nowhere/splits.json"));
+        Files.writeString(splits, "{\"train\": [\"Balinese/\"\n\"test\": []}");
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"" + zip
+                        + "\",\"classSplits\":\"" + splits + "\"}")
+                .when().post("/api/v1/datasets/omniglot-split/import").then().statusCode(400)
+                .body("error", containsString(splits.getFileName().toString()))
+                .body("error", containsString("line 2, column 1: malformed JSON"));
+        // the failed imports left the first one in place
+        given().when().get("/api/v1/datasets/omniglot-split").then().statusCode(200)
+                .body("splits.train", equalTo(114 * 20));
+    }
+
+    @Test
     void aCorruptArchiveIsRejectedNamingItAndLeavesTheCatalogueAsItWas() throws Exception {
         Path good = ProjectLayout.locate().bundledData().resolve("omniglot/images_background_small2.zip");
         Path truncated = Files.createTempFile("small2-truncated", ".zip");

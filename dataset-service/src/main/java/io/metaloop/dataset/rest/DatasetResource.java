@@ -50,10 +50,12 @@ public class DatasetResource {
 
     /**
      * Body of an import: a dataset format, the archive or directory on the dataset-service host, and
-     * the format's options (see ReadOptions).
+     * the format's options (see ReadOptions). {@code hierarchyFile} and {@code classSplits} are files on
+     * the dataset-service host: a label hierarchy (LabelHierarchy) and a JSON file assigning classes to
+     * splits by name prefix (ClassSplits).
      */
     public record ImportRequest(String format, String path, Integer imageSize, Boolean rotations, String splitFiles,
-                                String hierarchyFile) {
+                                String hierarchyFile, String classSplits) {
         ReadOptions options() {
             ReadOptions o = ReadOptions.DEFAULTS.withImageSize(imageSize == null ? 0 : imageSize)
                     .withRotations(Boolean.TRUE.equals(rotations));
@@ -62,6 +64,9 @@ public class DatasetResource {
             }
             if (hierarchyFile != null) {
                 o = o.withHierarchyFile(java.nio.file.Path.of(hierarchyFile));
+            }
+            if (classSplits != null) {
+                o = o.withClassSplits(java.nio.file.Path.of(classSplits));
             }
             return o;
         }
@@ -85,6 +90,9 @@ public class DatasetResource {
         }
         if (body.imageSize() != null && (body.imageSize() < 0 || body.imageSize() > 1024)) {
             errors.add(new FieldError("imageSize", "must be between 0 (native size) and 1024, got " + body.imageSize()));
+        }
+        if (body.classSplits() != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(body.classSplits()))) {
+            errors.add(new FieldError("classSplits", "no file " + body.classSplits() + " on the dataset-service host"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidMessageException(errors);

@@ -46,8 +46,12 @@ public final class DatasetFormats {
         return reader;
     }
 
-    /** Reads a dataset, adding the levels of {@link ReadOptions#hierarchyFile()} when one is given. */
+    /**
+     * Reads a dataset, adding the levels of {@link ReadOptions#hierarchyFile()} and routing images to the
+     * splits of {@link ReadOptions#classSplits()} when those are given. Both files are read before the
+     * dataset, so a missing or malformed one fails the import before any image is read.
+     */
     public static void read(String format, Path source, ReadOptions options, ImageSink sink) throws IOException {
-        reader(format).read(source, options, LabelHierarchy.apply(options, sink));
+        reader(format).read(source, options, LabelHierarchy.apply(options, ClassSplits.apply(options, sink)));
     }
 }

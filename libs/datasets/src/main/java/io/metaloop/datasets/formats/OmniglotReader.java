@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * <p>Output: grey, {@code side×side} with side = {@code options.imageSize()}, or the images' own size
  * (105) when that is 0; one label level {@value #LEVEL} whose classes are {@code <alphabet>/<characterNN>},
  * ordered by alphabet, then character (each compared with {@link String#compareTo}); one split
- * {@value #SPLIT} (few-shot class splits are chosen when episodes are sampled); images of a class in
+ * {@value #SPLIT} (to divide the classes into few-shot splits, e.g. by alphabet, import with
+ * {@link io.metaloop.datasets.ReadOptions#classSplits()}, see {@link io.metaloop.datasets.ClassSplits}); images of a class in
  * file-name order, class after class.
  *
  * <p>With {@code options.rotations()}, each character is followed by three more classes, the same

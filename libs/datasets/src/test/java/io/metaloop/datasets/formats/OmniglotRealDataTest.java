@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaloop.datasets.ClassSplits;
+import io.metaloop.datasets.DatasetFormats;
 import io.metaloop.datasets.DatasetLayout;
+import io.metaloop.datasets.Episodes;
 import io.metaloop.datasets.InMemoryDataset;
 import io.metaloop.datasets.ReadOptions;
 import io.metaloop.datasets.SplitData;
@@ -140,6 +143,57 @@ class OmniglotRealDataTest {
             between |= b != 0 && b != (byte) 255;
         }
         assertTrue(between);
+    }
+
+    @Test
+    void theBundledAlphabetSplitsDivideBothZipsByAlphabet() throws Exception {
+        Path splitsFile = dir.resolve("alphabet-splits.json");
+        ClassSplits splits = ClassSplits.read(splitsFile);
+        assertEquals(List.of("train", "val", "test"), splits.splitNames());
+        // every prefix ends with "/", so "Latin/" cannot match an alphabet that merely starts with "Latin"
+        for (String split : splits.splitNames()) {
+            splits.prefixes(split).forEach(p -> assertTrue(p.endsWith("/"), p));
+        }
+        InMemoryDataset data = new InMemoryDataset();
+        DatasetFormats.read(OmniglotReader.FORMAT, dir,
+                ReadOptions.DEFAULTS.withImageSize(28).withRotations(true).withClassSplits(splitsFile), data);
+        List<String> classes = data.layout().levels().get(0).classes();
+        assertEquals(4 * 242, classes.size());
+        Map<String, SplitData> bySplit = data.splits();
+        assertEquals(List.of("train", "val", "test"), List.copyOf(bySplit.keySet()));
+        // Greek and Latin, in both zips, are training alphabets only
+        Map<String, Map<String, Integer>> alphabets = Map.of(
+                "train", Map.of("Balinese", 4 * 24, "Greek", 4 * 24, "Korean", 4 * 40, "Latin", 4 * 26),
+                "val", Map.of("Early_Aramaic", 4 * 22),
+                "test", Map.of("Japanese_(katakana)", 4 * 47, "Sanskrit", 4 * 42, "Tagalog", 4 * 17));
+        // 4 × 114, 4 × 22 and 4 × 106 characters
+        Map<String, Integer> expectedClasses = Map.of("train", 456, "val", 88, "test", 424);
+        List<String> allClassesSeen = new java.util.ArrayList<>();
+        for (String split : List.of("train", "val", "test")) {
+            SplitData images = bySplit.get(split);
+            int[] counts = imagesPerClass(images, classes.size());
+            List<String> present = new java.util.ArrayList<>();
+            for (int c = 0; c < classes.size(); c++) {
+                if (counts[c] > 0) {
+                    assertEquals(20, counts[c], split + " " + classes.get(c));
+                    present.add(classes.get(c));
+                }
+            }
+            assertEquals(expectedClasses.get(split), present.size(), split);
+            assertEquals(20 * expectedClasses.get(split), images.count(), split);
+            assertEquals(alphabets.get(split), charactersPerAlphabet(present), split);
+            // episodes over the split draw only its own classes
+            Episodes episodes = new Episodes(images.labels(), classes.size());
+            assertEquals(expectedClasses.get(split), episodes.classCount(), split);
+            for (int trial = 0; trial < 50; trial++) {
+                for (int c : episodes.episode(1, trial, 20, 1, 19).classes()) {
+                    assertTrue(present.contains(classes.get(c)), split + ": " + classes.get(c));
+                }
+            }
+            allClassesSeen.addAll(present);
+        }
+        assertEquals(classes.size(), allClassesSeen.size());
+        assertEquals(classes.size(), new HashSet<>(allClassesSeen).size(), "every class in exactly one split");
     }
 
     @Test
