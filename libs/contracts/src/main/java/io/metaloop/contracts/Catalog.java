@@ -7,10 +7,27 @@ import java.util.List;
  * lists; libs/learning has a test that every name here has an implementation.
  */
 public final class Catalog {
-    public static final List<String> METHODS = List.of("supervised");
+    /** Methods trained on batches of images. */
+    public static final List<String> BATCH_METHODS = List.of("supervised");
+    /** Few-shot methods, meta-trained on meta-batches of N-way K-shot episodes. */
+    public static final List<String> EPISODIC_METHODS = List.of("maml", "fomaml", "anil", "meta-sgd", "protonet", "reptile");
+    /** MAML and its variants: the gradient-based meta-learners that share the {@code maml}-style section. */
+    public static final List<String> GRADIENT_META_METHODS = List.of("maml", "fomaml", "anil", "meta-sgd");
+    public static final List<String> METHODS = List.of("supervised", "maml", "fomaml", "anil", "meta-sgd", "protonet",
+            "reptile");
     public static final List<String> BACKBONES = List.of("conv4", "convnet4", "wide-convnet4", "resnet12", "wide-resnet12", "resnet8",
             "resnet32", "resnet56", "vgg16", "resnet18", "resnet34");
+    /**
+     * Batch-norm settings of few-shot methods (seeds.md §3.7): batch statistics always
+     * ({@code transductive}); global running statistics ({@code inductive}); per-episode statistics
+     * reset at every episode and updated by the support forwards ({@code inductive-episodic}).
+     */
+    public static final List<String> BATCH_NORM_SETTINGS = List.of("transductive", "inductive", "inductive-episodic");
 
     private Catalog() {
+    }
+
+    public static boolean isEpisodic(String method) {
+        return EPISODIC_METHODS.contains(method);
     }
 }

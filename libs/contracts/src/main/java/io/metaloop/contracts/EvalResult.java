@@ -1,16 +1,23 @@
 package io.metaloop.contracts;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.time.Instant;
 
 /**
- * Accuracy of a checkpoint on a split, on {@link Topics#EVAL_RESULTS}.
+ * Accuracy of a checkpoint, on {@link Topics#EVAL_RESULTS}: on a whole split, or, with
+ * {@code fewShot}, over the trials of a few-shot test (then {@code examples} and {@code correct}
+ * count queries over all trials, and {@code accuracy} is the mean per-trial accuracy).
  *
- * @param examples how many images were classified (the whole split)
+ * @param examples how many images were classified
  * @param correct  how many of them were classified correctly
- * @param seconds  wall time of the evaluation
+ * @param seconds  wall time of the evaluation (for a few-shot test: of its last shard's evaluator)
  */
 public record EvalResult(String experimentId, String dataset, String split, String checkpointKey, long examples,
-                         long correct, double accuracy, double seconds, String worker, Instant at) {
+                         long correct, double accuracy, double seconds, String worker, Instant at,
+                         @JsonInclude(JsonInclude.Include.NON_NULL)
+                         @JacksonInject(value = Json.ABSENT + "fewShot", useInput = OptBoolean.TRUE) FewShotSummary fewShot) {
     public EvalResult {
         Messages.require("experimentId", experimentId);
         Messages.require("split", split);
@@ -18,5 +25,17 @@ public record EvalResult(String experimentId, String dataset, String split, Stri
         if (examples < 0 || correct < 0 || correct > examples) {
             throw new InvalidMessageException("correct", "must be in [0, examples=" + examples + "], got " + correct);
         }
+    }
+
+    /** A whole-split accuracy. */
+    public EvalResult(String experimentId, String dataset, String split, String checkpointKey, long examples,
+                      long correct, double accuracy, double seconds, String worker, Instant at) {
+        this(experimentId, dataset, split, checkpointKey, examples, correct, accuracy, seconds, worker, at, null);
+    }
+
+    /** Whether this result completes its experiment (a whole-split result, or the experiment's own few-shot test). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean primary() {
+        return fewShot == null || fewShot.primary();
     }
 }

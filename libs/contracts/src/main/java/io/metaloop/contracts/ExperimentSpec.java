@@ -1,69 +1,286 @@
 package io.metaloop.contracts;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.OptBoolean;
-
-import java.util.ArrayList;
-import java.util.List;
+import io.metaloop.contracts.spec.Checks;
+import io.metaloop.contracts.spec.EpisodeSpec;
+import io.metaloop.contracts.spec.EvaluationSpec;
+import io.metaloop.contracts.spec.MamlSpec;
+import io.metaloop.contracts.spec.Normalization;
+import io.metaloop.contracts.spec.OptimizerSpec;
+import io.metaloop.contracts.spec.ProtoNetSpec;
+import io.metaloop.contracts.spec.ReptileSpec;
+import io.metaloop.contracts.spec.ScheduleSpec;
+import io.metaloop.contracts.spec.Splits;
+import io.metaloop.contracts.spec.ValidationSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * What to train: an immutable, validated experiment definition.
+ * What to train and how to test it: an immutable, validated experiment definition, as JSON or
+ * YAML. Common fields, then one section per method; every absent value is filled with its
+ * default here, so a stored experiment shows exactly what ran. Construction checks everything
+ * that does not need the dataset and throws an {@link InvalidMessageException} listing every
+ * problem under its full path ({@code maml.inner.steps}); the gateway checks the rest (the
+ * dataset, its splits, shapes) against the catalogue.
  *
- * @param method       training method, one of {@link Catalog#METHODS}
- * @param dataset      dataset name in dataset-service's catalogue
- * @param backbone     network, one of {@link Catalog#BACKBONES}
- * @param epochs       passes over the training split
- * @param batchSize    images per training step
- * @param learningRate Adam's step size
- * @param seed         seeds initialisation and the data order of every epoch
- * @param augment      training augmentations, applied by dataset-service (absent: none)
+ * <p>Batch-trained methods ({@link Catalog#BATCH_METHODS}) give {@code batchSize}; few-shot methods
+ * ({@link Catalog#EPISODIC_METHODS}) are specified in episodes ({@code episodes}) instead. A method's
+ * section is named after it ({@code maml}, {@code fomaml}, {@code anil}, {@code meta-sgd},
+ * {@code protonet}, {@code reptile}); a section of another method is refused.
+ *
+ * @param method     one of {@link Catalog#METHODS}
+ * @param dataset    dataset name in dataset-service's catalogue
+ * @param splits     which splits train, meta-validate and test (default train / none / test)
+ * @param backbone   network, one of {@link Catalog#BACKBONES}
+ * @param seed       seeds initialisation, the data order of every epoch and the training episodes (default 0)
+ * @param epochs     passes over the training split, or of {@code episodes.metaBatchesPerEpoch} meta-steps
+ * @param batchSize  images per training step (batch-trained methods only)
+ * @param optimizer  the (outer-loop) optimiser and its schedule (default: the method's, see {@link #defaultOptimizer})
+ * @param augment    training augmentations, applied by the data side (default none)
+ * @param normalize  per-channel mean/std applied to [0, 1] pixels (default none)
+ * @param episodes   the meta-training episodes (few-shot methods)
+ * @param validation meta-validation episodes, when {@code splits.validation} is set
+ * @param evaluation the few-shot test (few-shot methods; for batch-trained ones it makes the test a
+ *                   few-shot one with prototypes instead of split accuracy)
  */
-public record ExperimentSpec(String method, String dataset, String backbone, int epochs, int batchSize,
-                             double learningRate, long seed,
-                             @JacksonInject(value = Json.ABSENT + "augment", useInput = OptBoolean.TRUE) Augmentation augment) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentSpec(
+        String method,
+        String dataset,
+        @JacksonInject(value = Json.ABSENT + "splits", useInput = OptBoolean.TRUE) Splits splits,
+        String backbone,
+        @JacksonInject(value = Json.ABSENT + "seed", useInput = OptBoolean.TRUE) Long seed,
+        Integer epochs,
+        @JacksonInject(value = Json.ABSENT + "batchSize", useInput = OptBoolean.TRUE) Integer batchSize,
+        @JacksonInject(value = Json.ABSENT + "optimizer", useInput = OptBoolean.TRUE) OptimizerSpec optimizer,
+        @JacksonInject(value = Json.ABSENT + "augment", useInput = OptBoolean.TRUE) Augmentation augment,
+        @JacksonInject(value = Json.ABSENT + "normalize", useInput = OptBoolean.TRUE) Normalization normalize,
+        @JacksonInject(value = Json.ABSENT + "episodes", useInput = OptBoolean.TRUE) EpisodeSpec episodes,
+        @JacksonInject(value = Json.ABSENT + "validation", useInput = OptBoolean.TRUE) ValidationSpec validation,
+        @JacksonInject(value = Json.ABSENT + "evaluation", useInput = OptBoolean.TRUE) EvaluationSpec evaluation,
+        @JacksonInject(value = Json.ABSENT + "maml", useInput = OptBoolean.TRUE) MamlSpec maml,
+        @JacksonInject(value = Json.ABSENT + "fomaml", useInput = OptBoolean.TRUE) MamlSpec fomaml,
+        @JacksonInject(value = Json.ABSENT + "anil", useInput = OptBoolean.TRUE) MamlSpec anil,
+        @JsonProperty("meta-sgd")
+        @JacksonInject(value = Json.ABSENT + "meta-sgd", useInput = OptBoolean.TRUE) MamlSpec metaSgd,
+        @JacksonInject(value = Json.ABSENT + "protonet", useInput = OptBoolean.TRUE) ProtoNetSpec protonet,
+        @JacksonInject(value = Json.ABSENT + "reptile", useInput = OptBoolean.TRUE) ReptileSpec reptile) {
     public static final int MAX_EPOCHS = 1000;
     public static final int MAX_BATCH_SIZE = 4096;
 
     public ExperimentSpec {
-        augment = augment == null ? Augmentation.NONE : augment;
-        List<FieldError> errors = check(method, dataset, backbone, epochs, batchSize, learningRate);
-        if (errors.isEmpty() && (long) batchSize * augment.views() > MAX_BATCH_SIZE) {
-            errors.add(new FieldError("augment.views", "batchSize × views = " + (long) batchSize * augment.views()
-                    + " images per step; at most " + MAX_BATCH_SIZE));
+        Checks c = new Checks();
+        checkCommon(method, dataset, backbone, epochs, c);
+        boolean episodic = method != null && Catalog.isEpisodic(method);
+        Map<String, Object> sections = sections(maml, fomaml, anil, metaSgd, protonet, reptile);
+        sections.forEach((name, section) -> {
+            if (section != null && !name.equals(method)) {
+                c.add(name, "is the section of the method '" + name + "'; this experiment's method is '" + method + "'");
+            }
+        });
+        if (splits != null) {
+            splits.check("splits", c);
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidMessageException(errors);
+        if (optimizer != null) {
+            optimizer.check("optimizer", c);
+        }
+        if (normalize != null) {
+            normalize.check("normalize", c);
+        }
+        if (evaluation != null) {
+            evaluation.check("evaluation", c);
+        }
+        if (method != null && Catalog.METHODS.contains(method) && !episodic) {
+            c.required("batchSize", batchSize);
+            c.range("batchSize", batchSize, 1, MAX_BATCH_SIZE);
+            if (episodes != null) {
+                c.add("episodes", "method '" + method + "' trains on batches (batchSize), not episodes");
+            }
+            if (validation != null) {
+                c.add("validation", "meta-validation is for few-shot methods");
+            }
+        } else if (episodic) {
+            if (batchSize != null) {
+                c.add("batchSize", "few-shot methods are specified in episodes, not images per batch: give episodes.ways, "
+                        + "shots, queries, metaBatch and metaBatchesPerEpoch");
+            }
+            if (episodes != null) {
+                episodes.check("episodes", c);
+            }
+            if (validation != null) {
+                validation.check("validation", c);
+                if (splits == null || splits.validation() == null) {
+                    c.add("validation", "needs a validation split: set splits.validation (e.g. 'val')");
+                }
+            }
+            Object own = sections.get(method);
+            if (own instanceof MamlSpec m) {
+                m.check(method, method, c);
+            } else if (own instanceof ProtoNetSpec p) {
+                p.check(method, c);
+            } else if (own instanceof ReptileSpec r) {
+                r.check(method, c);
+            }
+        }
+        if (c.ok()) {
+            // absent values take their defaults, so the stored spec shows what ran
+            splits = (splits != null ? splits : Splits.DEFAULT).withDefaults();
+            seed = seed == null ? 0L : seed;
+            augment = augment == null ? Augmentation.NONE : augment;
+            optimizer = (optimizer != null ? optimizer : new OptimizerSpec(null, null, null, null, null, null))
+                    .withDefaults(defaultOptimizer(method));
+            if (episodic) {
+                episodes = (episodes != null ? episodes : new EpisodeSpec(null, null, null, null, null)).withDefaults();
+                maml = "maml".equals(method) ? orEmpty(maml).withDefaults(method) : null;
+                fomaml = "fomaml".equals(method) ? orEmpty(fomaml).withDefaults(method) : null;
+                anil = "anil".equals(method) ? orEmpty(anil).withDefaults(method) : null;
+                metaSgd = "meta-sgd".equals(method) ? orEmpty(metaSgd).withDefaults(method) : null;
+                protonet = "protonet".equals(method) ? (protonet != null ? protonet : new ProtoNetSpec(null)).withDefaults() : null;
+                reptile = "reptile".equals(method)
+                        ? (reptile != null ? reptile : new ReptileSpec(null, null, null, null, null)).withDefaults() : null;
+            }
+            if (episodic || evaluation != null) {
+                boolean validates = splits.validation() != null;
+                evaluation = (evaluation != null ? evaluation
+                        : new EvaluationSpec(null, null, null, null, null, null, null, null, null, null, null))
+                        .withDefaults(splits.test(), episodic ? episodes : null, testSteps(method, maml, fomaml, anil, metaSgd,
+                                reptile), methodBatchNorm(method, maml, fomaml, anil, metaSgd, protonet, reptile), validates);
+                if (!episodic && !"prototype".equals(evaluation.head())) {
+                    c.add("evaluation.head", "a batch-trained model is tested few-shot with the prototype head, got '"
+                            + evaluation.head() + "'");
+                }
+                if ("best".equals(evaluation.checkpoint()) && !validates) {
+                    c.add("evaluation.checkpoint", "'best' needs meta-validation (splits.validation); use 'last'");
+                }
+                if (validates && episodic) {
+                    validation = (validation != null ? validation : new ValidationSpec(null, null, null, null, null))
+                            .withDefaults(evaluation);
+                }
+            }
+            if (episodic && augment.views() > 1) {
+                c.add("augment.views", "few-shot methods take one view of each image, got " + augment.views());
+            }
+            if ((long) batchSizeOrZero(batchSize) * augment.views() > MAX_BATCH_SIZE) {
+                c.add("augment.views", "batchSize × views = " + (long) batchSize * augment.views()
+                        + " images per step; at most " + MAX_BATCH_SIZE);
+            }
+        }
+        if (!c.ok()) {
+            throw new InvalidMessageException(c.errors());
         }
     }
 
-    /** Checks field values; dataset existence is checked by the gateway against the catalogue. */
-    public static List<FieldError> check(String method, String dataset, String backbone, long epochs, long batchSize,
-                                         double learningRate) {
-        List<FieldError> errors = new ArrayList<>();
+    /** A batch-trained experiment with Adam at the given rate and nothing else set (the demo's shape). */
+    public static ExperimentSpec supervised(String dataset, String backbone, int epochs, int batchSize, double learningRate,
+                                            long seed, Augmentation augment) {
+        return new ExperimentSpec("supervised", dataset, null, backbone, seed, epochs, batchSize,
+                new OptimizerSpec("adam", learningRate, null, null, null, null), augment, null, null, null, null, null,
+                null, null, null, null, null);
+    }
+
+    /**
+     * The optimiser a method uses when the spec gives none: Adam 1e-3 (PyTorch's default; MAML's
+     * reproduce setting, Snell's ProtoNets), and for Reptile plain SGD with ε = 1 (Nichol's meta
+     * step size) — the meta-step θ ← θ + ε(θ′ − θ) is SGD on θ − θ′.
+     */
+    public static OptimizerSpec defaultOptimizer(String method) {
+        if ("reptile".equals(method)) {
+            return new OptimizerSpec("sgd", 1.0, 0.0, false, 0.0, ScheduleSpec.CONSTANT);
+        }
+        return new OptimizerSpec("adam", 0.001, 0.0, false, 0.0, ScheduleSpec.CONSTANT);
+    }
+
+    /** The method's own section (a {@link MamlSpec}, {@link ProtoNetSpec} or {@link ReptileSpec}), or null. */
+    @JsonIgnore
+    public Object section() {
+        return sections(maml, fomaml, anil, metaSgd, protonet, reptile).get(method);
+    }
+
+    /** The section of MAML and its variants (whichever of maml, fomaml, anil, meta-sgd this experiment uses), or null. */
+    @JsonIgnore
+    public MamlSpec gradientMeta() {
+        return section() instanceof MamlSpec m ? m : null;
+    }
+
+    @JsonIgnore
+    public boolean isEpisodic() {
+        return Catalog.isEpisodic(method);
+    }
+
+    /** Training steps per epoch when it does not depend on the data (meta-batches of episodic methods), else -1. */
+    @JsonIgnore
+    public long stepsPerEpochIfKnown() {
+        return isEpisodic() ? episodes.metaBatchesPerEpoch() : -1;
+    }
+
+    private static int batchSizeOrZero(Integer batchSize) {
+        return batchSize == null ? 0 : batchSize;
+    }
+
+    private static MamlSpec orEmpty(MamlSpec spec) {
+        return spec != null ? spec : new MamlSpec(null, null, null, null, null, null);
+    }
+
+    private static Map<String, Object> sections(MamlSpec maml, MamlSpec fomaml, MamlSpec anil, MamlSpec metaSgd,
+                                                ProtoNetSpec protonet, ReptileSpec reptile) {
+        Map<String, Object> sections = new LinkedHashMap<>();
+        sections.put("maml", maml);
+        sections.put("fomaml", fomaml);
+        sections.put("anil", anil);
+        sections.put("meta-sgd", metaSgd);
+        sections.put("protonet", protonet);
+        sections.put("reptile", reptile);
+        return sections;
+    }
+
+    private static Integer testSteps(String method, MamlSpec maml, MamlSpec fomaml, MamlSpec anil, MamlSpec metaSgd,
+                                     ReptileSpec reptile) {
+        Object section = sections(maml, fomaml, anil, metaSgd, null, reptile).get(method);
+        if (section instanceof MamlSpec m) {
+            return m.inner().testSteps();
+        }
+        if (section instanceof ReptileSpec r) {
+            return r.testSteps();
+        }
+        return null;
+    }
+
+    private static String methodBatchNorm(String method, MamlSpec maml, MamlSpec fomaml, MamlSpec anil, MamlSpec metaSgd,
+                                          ProtoNetSpec protonet, ReptileSpec reptile) {
+        Object section = sections(maml, fomaml, anil, metaSgd, protonet, reptile).get(method);
+        if (section instanceof MamlSpec m) {
+            return m.batchNorm();
+        }
+        if (section instanceof ProtoNetSpec p) {
+            return p.batchNorm();
+        }
+        if (section instanceof ReptileSpec r) {
+            return r.batchNorm();
+        }
+        return null;
+    }
+
+    private static void checkCommon(String method, String dataset, String backbone, Integer epochs, Checks c) {
         if (method == null) {
-            errors.add(new FieldError("method", "is required"));
+            c.add("method", "is required; one of " + Catalog.METHODS);
         } else if (!Catalog.METHODS.contains(method)) {
-            errors.add(new FieldError("method", "unknown method '" + method + "'; known: " + Catalog.METHODS));
+            c.add("method", "unknown method '" + method + "'; known: " + Catalog.METHODS);
         }
         if (dataset == null || dataset.isBlank()) {
-            errors.add(new FieldError("dataset", "is required"));
+            c.add("dataset", "is required");
         } else if (!dataset.matches("[a-z0-9][a-z0-9-]{0,63}")) {
-            errors.add(new FieldError("dataset", "must be lower-case letters, digits and '-', at most 64 characters"));
+            c.add("dataset", "must be lower-case letters, digits and '-', at most 64 characters");
         }
         if (backbone == null) {
-            errors.add(new FieldError("backbone", "is required"));
+            c.add("backbone", "is required; one of " + Catalog.BACKBONES);
         } else if (!Catalog.BACKBONES.contains(backbone)) {
-            errors.add(new FieldError("backbone", "unknown backbone '" + backbone + "'; known: " + Catalog.BACKBONES));
+            c.add("backbone", "unknown backbone '" + backbone + "'; known: " + Catalog.BACKBONES);
         }
-        if (epochs < 1 || epochs > MAX_EPOCHS) {
-            errors.add(new FieldError("epochs", "must be between 1 and " + MAX_EPOCHS + ", got " + epochs));
-        }
-        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-            errors.add(new FieldError("batchSize", "must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize));
-        }
-        if (!(learningRate > 0 && learningRate <= 10)) {
-            errors.add(new FieldError("learningRate", "must be in (0, 10], got " + learningRate));
-        }
-        return errors;
+        c.required("epochs", epochs);
+        c.range("epochs", epochs, 1, MAX_EPOCHS);
     }
 }

@@ -1,5 +1,8 @@
 package io.metaloop.contracts;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.time.Instant;
 
 /**
@@ -11,9 +14,12 @@ import java.time.Instant;
  * @param metrics       latest training measurements (null for events without them)
  * @param checkpointKey object-store key of the newest complete checkpoint (null if none yet)
  * @param message       a failure's explanation (null otherwise)
+ * @param validation    the meta-validation of a VALIDATED event (null otherwise)
  */
 public record JobEvent(String experimentId, Type type, String worker, Progress progress, TrainingMetrics metrics,
-                       String checkpointKey, String message, Instant at) {
+                       String checkpointKey, String message, Instant at,
+                       @JsonInclude(JsonInclude.Include.NON_NULL)
+                       @JacksonInject(value = Json.ABSENT + "validation", useInput = OptBoolean.TRUE) ValidationPoint validation) {
     public enum Type {
         /** A trainer took the job. */
         STARTED,
@@ -21,6 +27,8 @@ public record JobEvent(String experimentId, Type type, String worker, Progress p
         PROGRESS,
         /** An epoch ended and its checkpoint is stored. */
         EPOCH_COMPLETED,
+        /** The model after an epoch was meta-validated ({@code validation}). */
+        VALIDATED,
         /** Training finished; {@code checkpointKey} is the final model. */
         TRAINED,
         /** An evaluator took the evaluation. */
@@ -33,5 +41,14 @@ public record JobEvent(String experimentId, Type type, String worker, Progress p
         Messages.require("experimentId", experimentId);
         Messages.require("type", type);
         Messages.require("at", at);
+        if (type == Type.VALIDATED && validation == null) {
+            throw new InvalidMessageException("validation", "is required for a VALIDATED event");
+        }
+    }
+
+    /** An event without a validation. */
+    public JobEvent(String experimentId, Type type, String worker, Progress progress, TrainingMetrics metrics,
+                    String checkpointKey, String message, Instant at) {
+        this(experimentId, type, worker, progress, metrics, checkpointKey, message, at, null);
     }
 }

@@ -30,6 +30,10 @@ public final class Json {
     private static final ObjectMapper STRICT = configure(new ObjectMapper())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+    /** The same rules for YAML request bodies and spec files. */
+    private static final ObjectMapper STRICT_YAML = configure(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
     private Json() {
     }
@@ -97,11 +101,49 @@ public final class Json {
         if (json == null || json.length == 0) {
             throw new InvalidMessageException("$", "request body is empty; a JSON " + type.getSimpleName() + " is expected");
         }
+        return bindStrict(STRICT, json, type);
+    }
+
+    /**
+     * Reads the tree first and refuses every unknown field by its path before binding: Jackson
+     * buffers unknown fields of records and reports them only after the constructor ran, so a
+     * constructor's own validation would otherwise hide a typo that causes it.
+     */
+    private static <T> T bindStrict(ObjectMapper mapper, byte[] body, Class<T> type) {
         try {
-            return STRICT.readValue(json, type);
+            com.fasterxml.jackson.databind.JsonNode tree = mapper.readTree(body);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                throw new InvalidMessageException("$", "the document is empty; a " + type.getSimpleName() + " is expected");
+            }
+            java.util.List<FieldError> unknown = new java.util.ArrayList<>();
+            UnknownFields.collect(tree, type, "", unknown);
+            if (!unknown.isEmpty()) {
+                throw new InvalidMessageException(unknown);
+            }
+            return mapper.treeToValue(tree, type);
         } catch (IOException e) {
             throw describe(e, type);
         }
+    }
+
+    /** Parses a YAML request body or spec file with the rules of {@link #readStrict}; errors give line and column. */
+    public static <T> T readStrictYaml(byte[] yaml, Class<T> type) {
+        if (yaml == null || yaml.length == 0) {
+            throw new InvalidMessageException("$", "request body is empty; a YAML " + type.getSimpleName() + " is expected");
+        }
+        return bindStrict(STRICT_YAML, yaml, type);
+    }
+
+    /**
+     * A request body as JSON, or as YAML when the media type says so ({@code application/yaml},
+     * {@code application/x-yaml}, {@code text/yaml}); unknown fields are refused either way.
+     */
+    public static <T> T readStrict(byte[] body, String mediaType, Class<T> type) {
+        return isYaml(mediaType) ? readStrictYaml(body, type) : readStrict(body, type);
+    }
+
+    public static boolean isYaml(String mediaType) {
+        return mediaType != null && mediaType.toLowerCase(java.util.Locale.ROOT).contains("yaml");
     }
 
     public static <T> T read(String json, Class<T> type) {

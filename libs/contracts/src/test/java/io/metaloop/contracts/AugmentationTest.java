@@ -43,7 +43,7 @@ class AugmentationTest {
     void aBadStepInsideAnExperimentIsNamedByItsPath() {
         String body = """
                 {"method": "supervised", "dataset": "d", "backbone": "conv4", "epochs": 1, "batchSize": 8,
-                 "learningRate": 0.1, "seed": 1,
+                 "optimizer": {"learningRate": 0.1}, "seed": 1,
                  "augment": {"views": 2, "steps": [{"op": "horizontal-flip"}, {"op": "random-crop", "args": {"padding": -1}}]}}
                 """;
         InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> Json.read(body, ExperimentSpec.class));
@@ -54,7 +54,7 @@ class AugmentationTest {
     void messagesWrittenBeforeAugmentationExistedStillRead() {
         String old = """
                 {"method": "supervised", "dataset": "d", "backbone": "conv4", "epochs": 1, "batchSize": 8,
-                 "learningRate": 0.1, "seed": 1}
+                 "optimizer": {"learningRate": 0.1}, "seed": 1}
                 """;
         assertEquals(Augmentation.NONE, Json.read(old, ExperimentSpec.class).augment());
         String request = """
@@ -63,13 +63,13 @@ class AugmentationTest {
                 """;
         assertEquals(Augmentation.NONE, Json.read(request, BatchRequest.class).augment());
         // a required field is still required
-        assertEquals(List.of("seed"), fields(() -> Json.read(old.replace("\"seed\": 1", "\"x\": 1"), ExperimentSpec.class)));
+        assertEquals(List.of("epochs"), fields(() -> Json.read(old.replace("\"epochs\": 1", "\"x\": 1"), ExperimentSpec.class)));
     }
 
     @Test
     void viewsTimesBatchSizeIsBounded() {
         Augmentation many = new Augmentation(null, List.of(), 16);
-        assertEquals(List.of("augment.views"), fields(() -> new ExperimentSpec("supervised", "d", "conv4", 1, 512, 0.1, 1, many)));
+        assertEquals(List.of("augment.views"), fields(() -> ExperimentSpec.supervised("d", "conv4", 1, 512, 0.1, 1, many)));
         assertEquals(List.of("augment.views"), fields(() -> new BatchRequest("s", "d", "train", 1, 0, 512, true, true, 0, 1, many)));
         assertEquals(Map.of(), AugmentStep.of("grayscale").args());
     }

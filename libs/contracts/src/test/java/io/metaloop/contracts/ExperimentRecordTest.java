@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ExperimentRecordTest {
     private final Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
-    private final ExperimentSpec spec = new ExperimentSpec("supervised", "fashion-mnist", "conv4", 2, 64, 0.003, 1, null);
+    private final ExperimentSpec spec = ExperimentSpec.supervised("fashion-mnist", "conv4", 2, 64, 0.003, 1, null);
 
     private JobEvent event(JobEvent.Type type, Progress progress, String checkpoint, String message) {
         return new JobEvent("e1", type, "trainer-a", progress, null, checkpoint, message, t0.plusSeconds(5));

@@ -1,7 +1,10 @@
 package io.metaloop.datasets;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import io.metaloop.contracts.DatasetInfo;
+import io.metaloop.contracts.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +29,46 @@ public record DatasetManifest(int formatVersion, String name, String importId, i
         splits = Map.copyOf(splits);
     }
 
-    public record SplitManifest(long examples, List<ShardInfo> shards) {
+    /**
+     * One split: its size, its shards in order, and its primary-level class statistics. The
+     * statistics are optional when reading: manifests written before they were recorded have
+     * neither, and read with both null.
+     *
+     * @param examples      images in the split
+     * @param shards        the split's shards, in image order
+     * @param classes       distinct primary-level classes with at least one image in the split
+     *                      (images labelled -1 belong to no class); null when unknown
+     * @param smallestClass images of the split's smallest such class, 0 when the split has no
+     *                      labelled image; null when unknown
+     * @throws IllegalArgumentException if only one of the statistics is given, a count is
+     *                                  negative, or only one of them is 0
+     */
+    public record SplitManifest(long examples, List<ShardInfo> shards,
+                                @JacksonInject(value = Json.ABSENT + "classes", useInput = OptBoolean.TRUE)
+                                Integer classes,
+                                @JacksonInject(value = Json.ABSENT + "smallestClass", useInput = OptBoolean.TRUE)
+                                Integer smallestClass) {
         public SplitManifest {
             shards = List.copyOf(shards);
+            if ((classes == null) != (smallestClass == null)) {
+                throw new IllegalArgumentException("classes and smallestClass go together, got classes=" + classes
+                        + ", smallestClass=" + smallestClass);
+            }
+            if (classes != null && (classes < 0 || smallestClass < 0 || (classes == 0) != (smallestClass == 0))) {
+                throw new IllegalArgumentException("inconsistent class statistics: classes=" + classes
+                        + ", smallestClass=" + smallestClass);
+            }
+        }
+
+        /** A split whose class statistics are unknown. */
+        public SplitManifest(long examples, List<ShardInfo> shards) {
+            this(examples, shards, null, null);
+        }
+
+        /** Whether the manifest records this split's class statistics. */
+        @JsonIgnore
+        public boolean hasClassStatistics() {
+            return classes != null;
         }
     }
 
@@ -56,10 +96,20 @@ public record DatasetManifest(int formatVersion, String name, String importId, i
         return levels.get(0).classes();
     }
 
+    /**
+     * The catalogue entry: shape, levels, split sizes, and the class statistics of every split
+     * whose manifest records them (splits imported before they were recorded are left out).
+     */
     public DatasetInfo info() {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        splits.forEach((split, m) -> sizes.put(split, m.examples()));
+        Map<String, DatasetInfo.SplitClasses> classStatistics = new LinkedHashMap<>();
+        splits.forEach((split, m) -> {
+            sizes.put(split, m.examples());
+            if (m.hasClassStatistics()) {
+                classStatistics.put(split, new DatasetInfo.SplitClasses(m.classes(), m.smallestClass()));
+            }
+        });
         return new DatasetInfo(name, channels, height, width,
-                levels.stream().map(l -> new DatasetInfo.Level(l.name(), l.classes())).toList(), sizes);
+                levels.stream().map(l -> new DatasetInfo.Level(l.name(), l.classes())).toList(), sizes, classStatistics);
     }
 }

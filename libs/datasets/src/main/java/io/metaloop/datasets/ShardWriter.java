@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * An {@link ImageSink} that cuts each split into canonical shards as images arrive, so an import
  * needs memory for one shard per split, not the whole dataset. Shards go to a {@link Store} as
- * soon as they are full; {@link #finish} returns the manifest, which the caller stores last.
+ * soon as they are full; {@link #finish} returns the manifest, which the caller stores last. It also
+ * counts each split's images per primary-level class, for the manifest's class statistics.
  */
 public final class ShardWriter implements ImageSink {
     /** Where finished shards go (the object store in dataset-service). */
@@ -60,7 +61,7 @@ public final class ShardWriter implements ImageSink {
                         + layout.levels().get(level).name() + "' (" + classes + " classes)");
             }
         }
-        SplitBuffer buffer = splits.computeIfAbsent(split, s -> new SplitBuffer());
+        SplitBuffer buffer = splits.computeIfAbsent(split, s -> new SplitBuffer(layout.levels().get(0).classes().size()));
         buffer.add(pixels, labels);
         if (buffer.pending == shardSize) {
             flush(split, buffer);
@@ -72,6 +73,15 @@ public final class ShardWriter implements ImageSink {
         return List.copyOf(written);
     }
 
+    /**
+     * Stores each split's last, partly filled shard and returns the manifest: per split its size,
+     * shards and class statistics (distinct primary-level classes with an image, images of the
+     * smallest of them; unlabelled images count toward neither).
+     *
+     * @param source     what the dataset was imported from, for people
+     * @param importedAt when the import happened
+     * @throws IllegalStateException if no layout was given
+     */
     public DatasetManifest finish(String source, Instant importedAt) {
         if (layout == null) {
             throw new IllegalStateException("the reader produced no layout");
@@ -81,7 +91,9 @@ public final class ShardWriter implements ImageSink {
             if (e.getValue().pending > 0) {
                 flush(e.getKey(), e.getValue());
             }
-            manifests.put(e.getKey(), new DatasetManifest.SplitManifest(e.getValue().examples, e.getValue().shards));
+            SplitBuffer buffer = e.getValue();
+            manifests.put(e.getKey(), new DatasetManifest.SplitManifest(buffer.examples, buffer.shards,
+                    buffer.classes(), buffer.smallestClass()));
         }
         return new DatasetManifest(DatasetManifest.FORMAT_VERSION, dataset, importId, layout.channels(), layout.height(),
                 layout.width(), layout.levels(), manifests, source, importedAt);
@@ -105,8 +117,17 @@ public final class ShardWriter implements ImageSink {
         int pending;
         long examples;
         final List<DatasetManifest.ShardInfo> shards = new ArrayList<>();
+        /** Images per primary-level class, over the whole split (not reset by a flush). */
+        final long[] perClass;
+
+        SplitBuffer(int primaryClasses) {
+            perClass = new long[primaryClasses];
+        }
 
         void add(byte[] imagePixels, int[] imageLabels) {
+            if (imageLabels[0] >= 0) {
+                perClass[imageLabels[0]]++;
+            }
             pixels.writeBytes(imagePixels);
             while (labelCount + imageLabels.length > labels.length) {
                 labels = java.util.Arrays.copyOf(labels, labels.length * 2);
@@ -115,6 +136,26 @@ public final class ShardWriter implements ImageSink {
             labelCount += imageLabels.length;
             pending++;
             examples++;
+        }
+
+        /** Classes with at least one image. */
+        int classes() {
+            int n = 0;
+            for (long count : perClass) {
+                n += count > 0 ? 1 : 0;
+            }
+            return n;
+        }
+
+        /** Images of the smallest class with at least one image; 0 if there is none. */
+        int smallestClass() {
+            long smallest = 0;
+            for (long count : perClass) {
+                if (count > 0 && (smallest == 0 || count < smallest)) {
+                    smallest = count;
+                }
+            }
+            return Math.toIntExact(smallest);
         }
 
         int[] labelArray() {

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.metaloop.contracts.DatasetInfo;
 import io.metaloop.datasets.ClassSplits;
 import io.metaloop.datasets.DatasetFormats;
 import io.metaloop.datasets.DatasetLayout;
+import io.metaloop.datasets.DatasetManifest;
 import io.metaloop.datasets.Episodes;
 import io.metaloop.datasets.InMemoryDataset;
 import io.metaloop.datasets.ReadOptions;
+import io.metaloop.datasets.ShardWriter;
 import io.metaloop.datasets.SplitData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,6 +197,34 @@ class OmniglotRealDataTest {
         }
         assertEquals(classes.size(), allClassesSeen.size());
         assertEquals(classes.size(), new HashSet<>(allClassesSeen).size(), "every class in exactly one split");
+    }
+
+    @Test
+    void shardsOfTheBundledAlphabetSplitsRecordEachSplitsClassesAndSmallestClass() throws Exception {
+        Map<String, Integer> shardsStored = new TreeMap<>();
+        ShardWriter writer = new ShardWriter("omniglot", "import-1", 1_000,
+                (key, bytes) -> shardsStored.merge(key.split("/")[3], 1, Integer::sum));
+        DatasetFormats.read(OmniglotReader.FORMAT, dir, ReadOptions.DEFAULTS.withImageSize(28).withRotations(true)
+                .withClassSplits(dir.resolve("alphabet-splits.json")), writer);
+        DatasetManifest manifest = writer.finish("omniglot from " + dir.getFileName(), java.time.Instant.EPOCH);
+        // 4 rotations × 114, 22 and 106 characters, 20 drawers each
+        Map<String, DatasetInfo.SplitClasses> expected = Map.of("train", new DatasetInfo.SplitClasses(456, 20),
+                "val", new DatasetInfo.SplitClasses(88, 20), "test", new DatasetInfo.SplitClasses(424, 20));
+        for (Map.Entry<String, DatasetInfo.SplitClasses> e : expected.entrySet()) {
+            DatasetManifest.SplitManifest split = manifest.splits().get(e.getKey());
+            assertEquals(e.getValue().classes(), split.classes(), e.getKey());
+            assertEquals(e.getValue().smallestClass(), split.smallestClass(), e.getKey());
+            assertEquals(20L * e.getValue().classes(), split.examples(), e.getKey());
+        }
+        assertEquals(Map.of("test", 9, "train", 10, "val", 2), shardsStored);
+        DatasetInfo info = manifest.info();
+        assertEquals(expected, info.splitClasses());
+        assertEquals(java.util.Optional.of("split 'test' has 424 classes, fewer than ways=500"),
+                info.episodeProblem("test", 500, 1, 19));
+        assertEquals(java.util.Optional.of(
+                        "split 'val' has at most 20 images in its smallest class, fewer than shots+queries=21"),
+                info.episodeProblem("val", 5, 1, 20));
+        assertEquals(java.util.Optional.empty(), info.episodeProblem("val", 20, 1, 19));
     }
 
     @Test
