@@ -8,6 +8,11 @@ public final class BundledData {
     private BundledData() {
     }
 
+    /** The two small Omniglot background sets (data/omniglot). */
+    public static Path omniglot() {
+        return fashionMnist().getParent().resolve("omniglot");
+    }
+
     public static Path fashionMnist() {
         String home = System.getProperty("metaloop.home");
         Path dir = home != null ? Path.of(home) : Path.of("").toAbsolutePath();

@@ -6,7 +6,6 @@ import io.metaloop.learning.nn.Layer;
 import io.metaloop.learning.nn.Relu;
 import io.metaloop.learning.nn.Residual;
 import io.metaloop.learning.nn.Sequential;
-import java.util.List;
 
 /**
  * The stages of basic blocks that the CIFAR and the ImageNet ResNets share. A basic block is
@@ -19,30 +18,35 @@ final class BasicBlocks {
     }
 
     /**
-     * Appends stage after stage: stage s has {@code blocks[s]} blocks of {@code widths[s]} channels,
+     * Appends stage after stage, named {@code layer1}, {@code layer2}, ... as in torchvision: stage s
+     * has {@code blocks[s]} blocks of {@code widths[s]} channels (named {@code 0}, {@code 1}, ...),
      * and its first block has stride 2 for every stage but the first.
      *
      * @return the channels coming out of the last stage
      */
-    static int addStages(List<Layer> layers, int inChannels, int[] widths, int[] blocks) {
+    static int addStages(Sequential.Builder layers, int inChannels, int[] widths, int[] blocks) {
         int in = inChannels;
         for (int stage = 0; stage < widths.length; stage++) {
             int out = widths[stage];
+            Sequential.Builder stageLayers = Sequential.builder();
             for (int block = 0; block < blocks[stage]; block++) {
                 int stride = stage > 0 && block == 0 ? 2 : 1;
-                layers.add(basicBlock(in, out, stride));
-                layers.add(new Relu());
+                stageLayers.add(Integer.toString(block), Sequential.builder().add("", basicBlock(in, out, stride))
+                        .add("relu", new Relu()).build());
                 in = out;
             }
+            layers.add("layer" + (stage + 1), stageLayers.build());
         }
         return in;
     }
 
+    /** Tensors named conv1, bn1, conv2, bn2, and shortcut.conv, shortcut.bn for a projection. */
     private static Layer basicBlock(int in, int out, int stride) {
-        Sequential main = new Sequential(List.of(new Conv2d(in, out, 3, stride, 1), new BatchNorm2d(out), new Relu(),
-                new Conv2d(out, out, 3, 1, 1), new BatchNorm2d(out)));
+        Sequential main = Sequential.builder().add("conv1", new Conv2d(in, out, 3, stride, 1))
+                .add("bn1", new BatchNorm2d(out)).add("relu", new Relu())
+                .add("conv2", new Conv2d(out, out, 3, 1, 1)).add("bn2", new BatchNorm2d(out)).build();
         Layer shortcut = stride == 1 && in == out ? Residual.IDENTITY
-                : new Sequential(List.of(new Conv2d(in, out, 1, stride, 0), new BatchNorm2d(out)));
+                : Sequential.builder().add("conv", new Conv2d(in, out, 1, stride, 0)).add("bn", new BatchNorm2d(out)).build();
         return new Residual(main, shortcut);
     }
 }

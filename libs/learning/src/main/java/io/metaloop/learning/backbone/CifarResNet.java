@@ -3,11 +3,8 @@ package io.metaloop.learning.backbone;
 import io.metaloop.learning.nn.BatchNorm2d;
 import io.metaloop.learning.nn.Conv2d;
 import io.metaloop.learning.nn.GlobalAvgPool;
-import io.metaloop.learning.nn.Layer;
 import io.metaloop.learning.nn.Relu;
 import io.metaloop.learning.nn.Sequential;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The CIFAR ResNets of the relational-reasoning code ({@code resnet_small.py}): a conv3×3–BN–ReLU
@@ -31,10 +28,10 @@ public final class CifarResNet {
             throw new IllegalArgumentException("a CIFAR ResNet has 3 stages of at least one block, got widths "
                     + java.util.Arrays.toString(widths) + " and " + blocksPerStage + " blocks");
         }
-        List<Layer> layers = new ArrayList<>(List.of(new Conv2d(inChannels, widths[0], 3, 1, 1),
-                new BatchNorm2d(widths[0]), new Relu()));
+        Sequential.Builder layers = Sequential.builder().add("conv1", new Conv2d(inChannels, widths[0], 3, 1, 1))
+                .add("bn1", new BatchNorm2d(widths[0])).add("relu", new Relu());
         BasicBlocks.addStages(layers, widths[0], widths, new int[] {blocksPerStage, blocksPerStage, blocksPerStage});
-        layers.add(new GlobalAvgPool());
-        return new Backbone(name, new Sequential(layers), widths[2]);
+        layers.add("pool", new GlobalAvgPool());
+        return new Backbone(name, layers.build(), widths[2]);
     }
 }

@@ -7,8 +7,6 @@ import io.metaloop.learning.nn.GlobalAvgPool;
 import io.metaloop.learning.nn.Layer;
 import io.metaloop.learning.nn.Relu;
 import io.metaloop.learning.nn.Sequential;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The relational-reasoning Conv4 (Patacchiola &amp; Storkey 2020): four blocks of
@@ -29,16 +27,15 @@ public final class Conv4 {
         if (widths.length != 4) {
             throw new IllegalArgumentException("Conv4 needs 4 widths, got " + widths.length);
         }
-        List<Layer> layers = new ArrayList<>();
+        Sequential.Builder layers = Sequential.builder();
         int in = inChannels;
         for (int block = 0; block < 4; block++) {
             int out = widths[block];
-            layers.add(new Conv2d(in, out, 3, 1, 1));
-            layers.add(new BatchNorm2d(out));
-            layers.add(new Relu());
-            layers.add(block < 3 ? new AvgPool2d(2, 2) : new GlobalAvgPool());
+            Layer pool = block < 3 ? new AvgPool2d(2, 2) : new GlobalAvgPool();
+            layers.add("conv" + (block + 1), Sequential.builder().add("conv", new Conv2d(in, out, 3, 1, 1))
+                    .add("bn", new BatchNorm2d(out)).add("relu", new Relu()).add("pool", pool).build());
             in = out;
         }
-        return new Backbone("conv4", new Sequential(layers), widths[3]);
+        return new Backbone("conv4", layers.build(), widths[3]);
     }
 }

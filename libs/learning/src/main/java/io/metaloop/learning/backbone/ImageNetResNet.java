@@ -3,13 +3,10 @@ package io.metaloop.learning.backbone;
 import io.metaloop.learning.nn.BatchNorm2d;
 import io.metaloop.learning.nn.Conv2d;
 import io.metaloop.learning.nn.GlobalAvgPool;
-import io.metaloop.learning.nn.Layer;
 import io.metaloop.learning.nn.MaxPool2d;
 import io.metaloop.learning.nn.Relu;
 import io.metaloop.learning.nn.Sequential;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The ImageNet ResNet-18 and ResNet-34 (torchvision's {@code resnet18}/{@code resnet34} without
@@ -39,10 +36,10 @@ public final class ImageNetResNet {
             throw new IllegalArgumentException("an ImageNet ResNet has 4 stages of at least one block, got widths "
                     + Arrays.toString(widths) + " and blocks " + Arrays.toString(blocks));
         }
-        List<Layer> layers = new ArrayList<>(List.of(new Conv2d(inChannels, widths[0], 7, 2, 3), new BatchNorm2d(widths[0]),
-                new Relu(), new MaxPool2d(3, 2, 1)));
+        Sequential.Builder layers = Sequential.builder().add("conv1", new Conv2d(inChannels, widths[0], 7, 2, 3))
+                .add("bn1", new BatchNorm2d(widths[0])).add("relu", new Relu()).add("maxpool", new MaxPool2d(3, 2, 1));
         int features = BasicBlocks.addStages(layers, widths[0], widths, blocks);
-        layers.add(new GlobalAvgPool());
-        return new Backbone(name, new Sequential(layers), features);
+        layers.add("pool", new GlobalAvgPool());
+        return new Backbone(name, layers.build(), features);
     }
 }

@@ -3,13 +3,10 @@ package io.metaloop.learning.backbone;
 import io.metaloop.learning.nn.BatchNorm2d;
 import io.metaloop.learning.nn.Conv2d;
 import io.metaloop.learning.nn.GlobalAvgPool;
-import io.metaloop.learning.nn.Layer;
 import io.metaloop.learning.nn.LeakyRelu;
 import io.metaloop.learning.nn.MaxPool2d;
 import io.metaloop.learning.nn.Residual;
 import io.metaloop.learning.nn.Sequential;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * ResNet-12 as PyTorch-MAML builds it (the few-shot standard): four residual blocks, each
@@ -29,20 +26,23 @@ public final class ResNet12 {
         if (widths.length != 4) {
             throw new IllegalArgumentException("ResNet-12 needs 4 widths, got " + widths.length);
         }
-        List<Layer> layers = new ArrayList<>();
+        // tensors named as PyTorch-MAML's ResNet-12 (layer1.conv1.weight, layer1.bn1.weight, ...), the shortcut
+        // as layer1.shortcut.conv / .bn
+        Sequential.Builder layers = Sequential.builder();
         int in = inChannels;
+        int index = 1;
         for (int out : widths) {
-            Sequential main = new Sequential(List.of(
-                    new Conv2d(in, out, 3, 1, 1), new BatchNorm2d(out), new LeakyRelu(SLOPE),
-                    new Conv2d(out, out, 3, 1, 1), new BatchNorm2d(out), new LeakyRelu(SLOPE),
-                    new Conv2d(out, out, 3, 1, 1), new BatchNorm2d(out)));
-            Sequential shortcut = new Sequential(List.of(new Conv2d(in, out, 1, 1, 0), new BatchNorm2d(out)));
-            layers.add(new Residual(main, shortcut));
-            layers.add(new LeakyRelu(SLOPE));
-            layers.add(new MaxPool2d(2, 2));
+            Sequential main = Sequential.builder()
+                    .add("conv1", new Conv2d(in, out, 3, 1, 1)).add("bn1", new BatchNorm2d(out)).add("relu1", new LeakyRelu(SLOPE))
+                    .add("conv2", new Conv2d(out, out, 3, 1, 1)).add("bn2", new BatchNorm2d(out)).add("relu2", new LeakyRelu(SLOPE))
+                    .add("conv3", new Conv2d(out, out, 3, 1, 1)).add("bn3", new BatchNorm2d(out)).build();
+            Sequential shortcut = Sequential.builder().add("conv", new Conv2d(in, out, 1, 1, 0))
+                    .add("bn", new BatchNorm2d(out)).build();
+            layers.add("layer" + index++, Sequential.builder().add("", new Residual(main, shortcut))
+                    .add("relu", new LeakyRelu(SLOPE)).add("pool", new MaxPool2d(2, 2)).build());
             in = out;
         }
-        layers.add(new GlobalAvgPool());
-        return new Backbone(name, new Sequential(layers), widths[3]);
+        layers.add("pool", new GlobalAvgPool());
+        return new Backbone(name, layers.build(), widths[3]);
     }
 }

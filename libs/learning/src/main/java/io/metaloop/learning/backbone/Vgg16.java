@@ -3,12 +3,9 @@ package io.metaloop.learning.backbone;
 import io.metaloop.learning.nn.BatchNorm2d;
 import io.metaloop.learning.nn.Conv2d;
 import io.metaloop.learning.nn.Flatten;
-import io.metaloop.learning.nn.Layer;
 import io.metaloop.learning.nn.MaxPool2d;
 import io.metaloop.learning.nn.Relu;
 import io.metaloop.learning.nn.Sequential;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The "VGG-16" trunk MAXL uses everywhere: five blocks of 3×3 convolutions (stride 1, pad 1,
@@ -33,19 +30,22 @@ public final class Vgg16 {
             throw new IllegalArgumentException(name + " halves the image five times and needs at least 32×32 pixels, got "
                     + height + "×" + width);
         }
-        List<Layer> layers = new ArrayList<>();
+        // tensors named block<b>.conv<i>.weight, block<b>.bn<i>.weight, ...
+        Sequential.Builder layers = Sequential.builder();
         int in = inChannels;
-        for (int[] block : blocks) {
-            for (int out : block) {
-                layers.add(new Conv2d(in, out, 3, 1, 1, Conv2d.Init.XAVIER_UNIFORM));
-                layers.add(new BatchNorm2d(out));
-                layers.add(new Relu());
+        for (int b = 0; b < blocks.length; b++) {
+            Sequential.Builder block = Sequential.builder();
+            for (int i = 0; i < blocks[b].length; i++) {
+                int out = blocks[b][i];
+                block.add("conv" + (i + 1), new Conv2d(in, out, 3, 1, 1, Conv2d.Init.XAVIER_UNIFORM))
+                        .add("bn" + (i + 1), new BatchNorm2d(out)).add("relu" + (i + 1), new Relu());
                 in = out;
             }
-            layers.add(new MaxPool2d(2, 2));
+            block.add("pool", new MaxPool2d(2, 2));
+            layers.add("block" + (b + 1), block.build());
         }
-        layers.add(new Flatten());
-        Sequential net = new Sequential(layers);
+        layers.add("flatten", new Flatten());
+        Sequential net = layers.build();
         return new Backbone(name, net, (int) net.outputShape(new long[] {1, inChannels, height, width})[1]);
     }
 }

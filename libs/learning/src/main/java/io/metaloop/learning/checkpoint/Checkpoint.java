@@ -3,6 +3,7 @@ package io.metaloop.learning.checkpoint;
 import io.metaloop.learning.model.ModelSpec;
 import io.metaloop.learning.nn.Network;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,9 +16,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param seed      the experiment's seed (data order and initialisation derive from it)
  * @param optimizer the optimiser's name, step count and state vectors
  * @param rngState  the state of the method's own random generator (for draws made during training)
+ * @param extras    a method's own named arrays beyond the network's (Meta-SGD's inner learning rates and
+ *                  their optimiser state, the best meta-validation accuracy so far, ...); names match
+ *                  {@code [A-Za-z0-9._-]{1,64}}
  */
 public record Checkpoint(String experimentId, String method, ModelSpec model, TrainingPosition position, long seed,
-                         float[] params, float[] buffers, OptimizerState optimizer, long rngState) {
+                         float[] params, float[] buffers, OptimizerState optimizer, long rngState,
+                         Map<String, float[]> extras) {
+    private static final java.util.regex.Pattern EXTRA_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     public Checkpoint {
         for (float[] vector : optimizer.vectors()) {
             if (vector.length != params.length) {
@@ -25,6 +32,28 @@ public record Checkpoint(String experimentId, String method, ModelSpec model, Tr
                         + params.length + " parameters");
             }
         }
+        extras = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(extras));
+        for (String name : extras.keySet()) {
+            if (!EXTRA_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("extra array name '" + name + "' must match " + EXTRA_NAME);
+            }
+        }
+    }
+
+    /** A checkpoint with nothing beyond the network, optimiser and random state. */
+    public Checkpoint(String experimentId, String method, ModelSpec model, TrainingPosition position, long seed,
+                      float[] params, float[] buffers, OptimizerState optimizer, long rngState) {
+        this(experimentId, method, model, position, seed, params, buffers, optimizer, rngState, Map.of());
+    }
+
+    /** The extra array of that name; a clear error when the checkpoint lacks it. */
+    public float[] extra(String name) {
+        float[] values = extras.get(name);
+        if (values == null) {
+            throw new CheckpointException("checkpoint of " + experimentId + " (method '" + method + "') holds no array '"
+                    + name + "'; it holds " + extras.keySet());
+        }
+        return values;
     }
 
     /** Complete epochs behind this state. */

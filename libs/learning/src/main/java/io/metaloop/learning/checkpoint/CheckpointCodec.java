@@ -26,12 +26,15 @@ import java.util.zip.ZipOutputStream;
  * the envelope before anything else, so any changed or missing byte is reported as such, never
  * loaded as weights.
  *
- * <p>Version 2 (written now) stores the training position (epoch and batch), the method's random
- * state and any optimiser's state vectors ({@code optimizer-K.f32}). Version 1 files (epoch-end
- * checkpoints of Adam runs, before the RNG and data position were stored) are still read.
+ * <p>Version 3 (written now) adds the model's head ({@code model.head}: kind, temperature, whether it
+ * is learned) and a method's extra arrays ({@code extra-<name>.f32}, listed in {@code extras}).
+ * Version 2 stores the training position (epoch and batch), the method's random state and any
+ * optimiser's state vectors ({@code optimizer-K.f32}); its models have the plain linear head and no
+ * extras. Version 1 files (epoch-end checkpoints of Adam runs, before the RNG and data position
+ * were stored) are still read.
  */
 public final class CheckpointCodec {
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     private static final int OLDEST_READABLE = 1;
     private static final int MAGIC = 0x4D4C434B; // "MLCK"
     private static final int ENVELOPE_LENGTH = 4 + 2 + 2 + 8 + 32;
@@ -48,6 +51,10 @@ public final class CheckpointCodec {
         return "optimizer-" + k + ".f32";
     }
 
+    private static String extraEntry(String name) {
+        return "extra-" + name + ".f32";
+    }
+
     public static byte[] encode(Checkpoint c) {
         Map<String, byte[]> arrays = new LinkedHashMap<>();
         arrays.put(PARAMS, floats(c.params()));
@@ -55,6 +62,7 @@ public final class CheckpointCodec {
         for (int k = 0; k < c.optimizer().vectors().size(); k++) {
             arrays.put(optimizerEntry(k), floats(c.optimizer().vectors().get(k)));
         }
+        c.extras().forEach((name, values) -> arrays.put(extraEntry(name), floats(values)));
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("formatVersion", FORMAT_VERSION);
         manifest.put("experimentId", c.experimentId());
@@ -65,6 +73,10 @@ public final class CheckpointCodec {
         model.put("height", c.model().height());
         model.put("width", c.model().width());
         model.put("classes", c.model().classes());
+        ObjectNode head = model.putObject("head");
+        head.put("kind", c.model().head().kind());
+        head.put("temperature", c.model().head().temperature());
+        head.put("learnTemperature", c.model().head().learnTemperature());
         ObjectNode position = manifest.putObject("position");
         position.put("epoch", c.position().epoch());
         position.put("batch", c.position().batch());
@@ -74,6 +86,7 @@ public final class CheckpointCodec {
         optimizer.put("name", c.optimizer().name());
         optimizer.put("steps", c.optimizer().steps());
         optimizer.put("vectors", c.optimizer().vectors().size());
+        c.extras().keySet().forEach(manifest.putArray("extras")::add);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry(MANIFEST));
@@ -161,8 +174,14 @@ public final class CheckpointCodec {
         }
         try {
             JsonNode model = field(m, "model");
+            ModelSpec.Head head = ModelSpec.Head.LINEAR_HEAD;
+            if (version >= 3) {
+                JsonNode h = field(model, "head");
+                head = new ModelSpec.Head(field(h, "kind").asText(), field(h, "temperature").asDouble(),
+                        field(h, "learnTemperature").asBoolean());
+            }
             ModelSpec spec = new ModelSpec(field(model, "backbone").asText(), field(model, "channels").asInt(),
-                    field(model, "height").asInt(), field(model, "width").asInt(), field(model, "classes").asInt());
+                    field(model, "height").asInt(), field(model, "width").asInt(), field(model, "classes").asInt(), head);
             float[] params = array(entries, PARAMS);
             float[] buffers = array(entries, BUFFERS);
             if (version == 1) {
@@ -180,11 +199,17 @@ public final class CheckpointCodec {
             for (int k = 0; k < vectors; k++) {
                 state.add(array(entries, optimizerEntry(k)));
             }
+            Map<String, float[]> extras = new LinkedHashMap<>();
+            if (version >= 3) {
+                for (JsonNode name : field(m, "extras")) {
+                    extras.put(name.asText(), array(entries, extraEntry(name.asText())));
+                }
+            }
             return new Checkpoint(field(m, "experimentId").asText(), field(m, "method").asText(), spec,
                     new TrainingPosition(field(position, "epoch").asInt(), field(position, "batch").asLong()),
                     field(m, "seed").asLong(), params, buffers,
                     new OptimizerState(field(optimizer, "name").asText(), field(optimizer, "steps").asLong(), state),
-                    field(m, "rngState").asLong());
+                    field(m, "rngState").asLong(), extras);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint is inconsistent: " + e.getMessage(), e);
         }

@@ -9,6 +9,7 @@ import io.metaloop.learning.model.Classifier;
 import io.metaloop.learning.nn.Network;
 import io.metaloop.learning.optim.Optimizer;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -60,7 +61,19 @@ public abstract class BaseMethod implements TrainingMethod {
         List<float[]> state = optimizer.state().stream().map(INDArray::toFloatVector).toList();
         return new Checkpoint(experimentId, name, model.spec(), position, seed, net.params().toFloatVector(),
                 net.buffers().toFloatVector(), new OptimizerState(optimizer.name(), optimizer.steps(), state),
-                random.state());
+                random.state(), extraState());
+    }
+
+    /**
+     * A method's own state beyond the network, optimiser and generator, by name (Meta-SGD's learned
+     * inner learning rates and their optimiser's state); none by default.
+     */
+    protected Map<String, float[]> extraState() {
+        return Map.of();
+    }
+
+    /** Puts back what {@link #extraState()} saved; called by {@link #restore} after everything else. */
+    protected void restoreExtraState(Checkpoint checkpoint) {
     }
 
     @Override
@@ -76,5 +89,6 @@ public abstract class BaseMethod implements TrainingMethod {
         net.buffers().assign(checkpoint.buffersArray());
         optimizer.restore(checkpoint.optimizerArrays(), checkpoint.optimizer().steps());
         random = new SplitMix64(checkpoint.rngState());
+        restoreExtraState(checkpoint);
     }
 }

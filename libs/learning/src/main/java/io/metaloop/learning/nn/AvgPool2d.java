@@ -26,6 +26,21 @@ public final class AvgPool2d implements Layer {
     @Override
     public INDArray forward(INDArray input, Mode mode) {
         lastInput = input;
+        return pool(input);
+    }
+
+    /** Linear: the tangent is pooled like the input. */
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        return inputTangent == null ? null : pool(inputTangent);
+    }
+
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        return backward(gradOutputTangent);
+    }
+
+    private INDArray pool(INDArray input) {
         INDArray out = Nd4j.createUninitialized(input.dataType(), outputShape(input.shape()));
         if (kernel == 2 && stride == 2 && PlaneKernels.dense(input) && input.length() < Integer.MAX_VALUE) {
             PlaneKernels.avgPool2x2(input, out);

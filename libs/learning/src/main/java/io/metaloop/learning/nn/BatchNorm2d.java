@@ -32,6 +32,14 @@ public final class BatchNorm2d implements Layer {
     private INDArray normalised;
     private INDArray invStd;
     private Mode lastMode;
+    private INDArray lastGradOutput;
+    // forward-mode derivatives (exact Hessian-vector products)
+    private INDArray gammaTangent;
+    private INDArray betaTangent;
+    private INDArray gradGammaTangent;
+    private INDArray gradBetaTangent;
+    private INDArray normalisedTangent;
+    private INDArray sigmaTangent;
 
     public BatchNorm2d(int channels) {
         this.channels = channels;
@@ -133,7 +141,105 @@ public final class BatchNorm2d implements Layer {
     }
 
     @Override
+    public void bindTangents(List<INDArray> paramTangents, List<INDArray> gradTangents) {
+        gammaTangent = paramTangents.get(0);
+        betaTangent = paramTangents.get(1);
+        gradGammaTangent = gradTangents.get(0);
+        gradBetaTangent = gradTangents.get(1);
+    }
+
+    /**
+     * ẏ = γ̇·x̂ + γ·x̂̇ + β̇. With batch statistics (σ² the biased batch variance plus eps) the mean and
+     * the deviation move with the input: μ̇ = mean(ẋ), σ̇ = mean(x̂·ẋ), x̂̇ = (ẋ − μ̇ − x̂·σ̇)/σ; with
+     * running statistics x̂̇ = ẋ/σ.
+     */
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        if (PlaneKernels.dense(normalised) && (inputTangent == null || PlaneKernels.dense(inputTangent))
+                && normalised.length() < Integer.MAX_VALUE) {
+            boolean batch = lastMode.usesBatchStatistics();
+            normalisedTangent = inputTangent == null ? null : normalised.ulike();
+            float[] sigma = batch && inputTangent != null ? new float[channels] : null;
+            INDArray out = normalised.ulike();
+            PlaneKernels.batchNormTangent(normalised, inputTangent, gamma.toFloatVector(), gammaTangent.toFloatVector(),
+                    betaTangent.toFloatVector(), invStd.toFloatVector(), batch, normalisedTangent,
+                    sigma == null ? new float[channels] : sigma, out);
+            sigmaTangent = sigma == null ? null : Nd4j.createFromArray(sigma);
+            return out;
+        }
+        if (inputTangent == null) {
+            normalisedTangent = null;
+            sigmaTangent = null;
+        } else if (lastMode.usesBatchStatistics()) {
+            INDArray meanTangent = inputTangent.mean(REDUCE);
+            sigmaTangent = normalised.mul(inputTangent).mean(REDUCE);
+            INDArray t = Broadcast.sub(inputTangent, meanTangent, inputTangent.ulike(), CHANNEL_DIM);
+            t.subi(Broadcast.mul(normalised, sigmaTangent, normalised.ulike(), CHANNEL_DIM));
+            normalisedTangent = Broadcast.mul(t, invStd, t, CHANNEL_DIM);
+        } else {
+            sigmaTangent = null;
+            normalisedTangent = Broadcast.mul(inputTangent, invStd, inputTangent.ulike(), CHANNEL_DIM);
+        }
+        INDArray out = Broadcast.mul(normalised, gammaTangent, normalised.ulike(), CHANNEL_DIM);
+        Broadcast.add(out, betaTangent, out, CHANNEL_DIM);
+        if (normalisedTangent != null) {
+            out.addi(Broadcast.mul(normalisedTangent, gamma, normalisedTangent.ulike(), CHANNEL_DIM));
+        }
+        return out;
+    }
+
+    /**
+     * The derivative of the backward pass. With a = γ/σ, m = mean(g·x̂) and h = g − mean(g) − x̂·m, the
+     * input gradient is a·h, so ġx = ȧ·h + a·ḣ with ȧ = (γ̇ − γ·σ̇/σ)/σ, ṁ = mean(ġ·x̂ + g·x̂̇),
+     * ḣ = ġ − mean(ġ) − x̂̇·m − x̂·ṁ; ġγ = Σ(ġ·x̂ + g·x̂̇), ġβ = Σġ. With running statistics ġx = (γ̇·g + γ·ġ)/σ.
+     */
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        if (PlaneKernels.dense(lastGradOutput) && PlaneKernels.dense(gradOutputTangent) && PlaneKernels.dense(normalised)
+                && (normalisedTangent == null || PlaneKernels.dense(normalisedTangent))
+                && normalised.length() < Integer.MAX_VALUE) {
+            double[] gradScale = new double[channels];
+            double[] gradOffset = new double[channels];
+            INDArray out = gradOutputTangent.ulike();
+            PlaneKernels.batchNormBackwardTangent(lastGradOutput, gradOutputTangent, normalised, normalisedTangent,
+                    gamma.toFloatVector(), gammaTangent.toFloatVector(), invStd.toFloatVector(),
+                    sigmaTangent == null ? null : sigmaTangent.toFloatVector(), lastMode.usesBatchStatistics(),
+                    gradScale, gradOffset, out);
+            gradGammaTangent.assign(Nd4j.createFromArray(gradScale).castTo(gradGammaTangent.dataType()));
+            gradBetaTangent.assign(Nd4j.createFromArray(gradOffset).castTo(gradBetaTangent.dataType()));
+            return out;
+        }
+        INDArray g = lastGradOutput;
+        INDArray gDot = gradOutputTangent;
+        INDArray mixed = gDot.mul(normalised);
+        if (normalisedTangent != null) {
+            mixed.addi(g.mul(normalisedTangent));
+        }
+        gradGammaTangent.assign(mixed.sum(REDUCE));
+        gradBetaTangent.assign(gDot.sum(REDUCE));
+        if (!lastMode.usesBatchStatistics()) {
+            INDArray out = Broadcast.mul(g, gammaTangent.mul(invStd), g.ulike(), CHANNEL_DIM);
+            return out.addi(Broadcast.mul(gDot, gamma.mul(invStd), gDot.ulike(), CHANNEL_DIM));
+        }
+        INDArray m = g.mul(normalised).mean(REDUCE);
+        INDArray mDot = mixed.mean(REDUCE);
+        INDArray h = Broadcast.sub(g, g.mean(REDUCE), g.ulike(), CHANNEL_DIM);
+        h.subi(Broadcast.mul(normalised, m, normalised.ulike(), CHANNEL_DIM));
+        INDArray hDot = Broadcast.sub(gDot, gDot.mean(REDUCE), gDot.ulike(), CHANNEL_DIM);
+        hDot.subi(Broadcast.mul(normalised, mDot, normalised.ulike(), CHANNEL_DIM));
+        if (normalisedTangent != null) {
+            hDot.subi(Broadcast.mul(normalisedTangent, m, normalisedTangent.ulike(), CHANNEL_DIM));
+        }
+        INDArray a = gamma.mul(invStd);
+        INDArray aDot = sigmaTangent == null ? gammaTangent.mul(invStd)
+                : gammaTangent.sub(gamma.mul(sigmaTangent).muli(invStd)).muli(invStd);
+        INDArray out = Broadcast.mul(h, aDot, h, CHANNEL_DIM);
+        return out.addi(Broadcast.mul(hDot, a, hDot, CHANNEL_DIM));
+    }
+
+    @Override
     public INDArray backward(INDArray gradOut) {
+        lastGradOutput = gradOut;
         if (lastMode.usesBatchStatistics() && PlaneKernels.dense(gradOut) && PlaneKernels.dense(normalised)) {
             double[] gradScale = new double[channels];
             double[] gradOffset = new double[channels];

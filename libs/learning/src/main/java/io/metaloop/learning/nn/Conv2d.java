@@ -33,6 +33,12 @@ public final class Conv2d implements Layer {
     private INDArray biasValues;
     private INDArray gradBias;
     private INDArray lastInput;
+    private INDArray lastGradOutput;
+    private INDArray weightsTangent;
+    private INDArray biasTangent;
+    private INDArray gradWeightsTangent;
+    private INDArray gradBiasTangent;
+    private INDArray lastInputTangent;
 
     /** Without bias, He-normal with fan-out. */
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding) {
@@ -112,7 +118,68 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public void bindTangents(List<INDArray> paramTangents, List<INDArray> gradTangents) {
+        weightsTangent = paramTangents.get(0);
+        gradWeightsTangent = gradTangents.get(0);
+        if (bias) {
+            biasTangent = paramTangents.get(1);
+            gradBiasTangent = gradTangents.get(1);
+        }
+    }
+
+    /** ẏ = conv(x, Ẇ) + ḃ + conv(ẋ, W): the convolution is bilinear in input and weights. */
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        lastInputTangent = inputTangent;
+        INDArray out = Nd4j.createUninitialized(lastInput.dataType(), outputShape(lastInput.shape()));
+        if (bias) {
+            NativeOps.conv2d(lastInput, weightsTangent, biasTangent, stride, padding, out);
+        } else {
+            NativeOps.conv2d(lastInput, weightsTangent, stride, padding, out);
+        }
+        if (inputTangent != null) {
+            INDArray more = Nd4j.createUninitialized(lastInput.dataType(), out.shape());
+            NativeOps.conv2d(inputTangent, weights, stride, padding, more);
+            out.addi(more);
+        }
+        return out;
+    }
+
+    /**
+     * With gx = convᵀ(g, W), gW = corr(x, g), gb = Σg, the derivatives along the direction are
+     * ġx = convᵀ(ġ, W) + convᵀ(g, Ẇ), ġW = corr(x, ġ) + corr(ẋ, g), ġb = Σġ: two calls of the
+     * convolution's backward kernel.
+     */
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        INDArray gradInput = Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape());
+        INDArray gradW = Nd4j.createUninitialized(weights.dataType(), weights.shape());
+        if (bias) {
+            INDArray gradB = Nd4j.createUninitialized(biasValues.dataType(), biasValues.shape());
+            NativeOps.conv2dBackward(lastInput, weights, biasValues, gradOutputTangent, stride, padding, gradInput, gradW, gradB);
+            gradBiasTangent.assign(gradB);
+        } else {
+            NativeOps.conv2dBackward(lastInput, weights, gradOutputTangent, stride, padding, gradInput, gradW);
+        }
+        if (lastInputTangent == null) {
+            // the input (the images) does not move with the parameters, so nothing upstream needs its
+            // gradient's derivative: skip the second call, the costliest at the network's full resolution
+            gradWeightsTangent.assign(gradW);
+            return null;
+        }
+        // the second call with the weight direction: convᵀ(g, Ẇ) and corr(ẋ, g)
+        INDArray moreInput = Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape());
+        INDArray moreW = Nd4j.createUninitialized(weights.dataType(), weights.shape());
+        NativeOps.conv2dBackward(lastInputTangent, weightsTangent, lastGradOutput, stride, padding, moreInput, moreW);
+        gradInput.addi(moreInput);
+        gradW.addi(moreW);
+        gradWeightsTangent.assign(gradW);
+        return gradInput;
+    }
+
+    @Override
     public INDArray backward(INDArray gradOutput) {
+        lastGradOutput = gradOutput;
         INDArray gradInput = Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape());
         INDArray gradW = Nd4j.createUninitialized(weights.dataType(), weights.shape());
         if (bias) {

@@ -25,4 +25,14 @@ public final class Flatten implements Layer {
     public INDArray backward(INDArray gradOutput) {
         return gradOutput.reshape('c', lastInputShape);
     }
+
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        return inputTangent == null ? null : inputTangent.reshape('c', outputShape(lastInputShape));
+    }
+
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        return backward(gradOutputTangent);
+    }
 }

@@ -20,6 +20,16 @@ public final class GlobalAvgPool implements Layer {
     }
 
     @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        return inputTangent == null ? null : inputTangent.mean(2, 3);
+    }
+
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        return backward(gradOutputTangent);
+    }
+
+    @Override
     public INDArray backward(INDArray gradOutput) {
         double area = lastInputShape[2] * lastInputShape[3];
         INDArray gradInput = Nd4j.createUninitialized(gradOutput.dataType(), lastInputShape);

@@ -27,6 +27,23 @@ public interface Layer {
     }
 
     /**
+     * Names of the trainable tensors, in binding order, PyTorch style: a layer names its own tensors
+     * ({@code weight}, {@code bias}) and containers prefix their children's names with the child's
+     * name ({@code encoder.conv1.bn.weight}). Meta-learning selects tensors by these names (which
+     * are frozen in the inner loop, which take the encoder's or the classifier's inner learning
+     * rate), so they follow PyTorch-MAML's where a network exists there. The default names one
+     * tensor {@code weight} and two {@code weight}, {@code bias}.
+     */
+    default List<String> parameterNames() {
+        return Names.defaults(parameterShapes().size(), "weight", "bias");
+    }
+
+    /** Names of the buffers, in binding order ({@code running_mean}, {@code running_var} for batch norm). */
+    default List<String> bufferNames() {
+        return Names.defaults(bufferShapes().size(), "running_mean", "running_var");
+    }
+
+    /**
      * Hands the layer views for its parameters, their gradients and its buffers (same order as the
      * shape lists). It may be called again with views into another parameter vector
      * ({@link Network#withParameters}), so a layer keeps the views themselves and must not derive
@@ -55,4 +72,40 @@ public interface Layer {
 
     /** Gradient with respect to the input of the last forward pass; writes this layer's parameter gradients. */
     INDArray backward(INDArray gradOutput);
+
+    /**
+     * Hands the layer views for the parameter direction θ̇ and for the derivative of its parameter
+     * gradients along it (same order as the shape lists), for {@link #forwardTangent} and
+     * {@link #backwardTangent}; containers pass the call on.
+     */
+    default void bindTangents(List<INDArray> paramTangents, List<INDArray> gradTangents) {
+    }
+
+    /**
+     * Forward-mode derivative of the last {@link #forward}: the derivative of the output along the
+     * direction (ẋ, θ̇) — {@code inputTangent} ẋ, or null when the input does not depend on the
+     * parameters (the images), and θ̇ this layer's view of the network's parameter direction. A
+     * parameter-free layer returns null for a null ẋ. Exact, not a finite difference: together with
+     * {@link #backwardTangent} it gives exact Hessian-vector products (Pearlmutter's R-operator,
+     * forward-mode differentiation of the backward pass).
+     *
+     * @throws UnsupportedOperationException for layers without forward-mode derivatives
+     */
+    default INDArray forwardTangent(INDArray inputTangent) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no forward-mode derivative");
+    }
+
+    /**
+     * The derivative of the last {@link #backward} along the direction of the last
+     * {@link #forwardTangent}: given ġ, the derivative of the gradient that reached this layer's
+     * output, returns the derivative of the gradient with respect to its input, and writes the
+     * derivatives of its parameter gradients (its share of H·θ̇) into the gradient-tangent views.
+     * Returns null when the input's tangent was null (nothing upstream depends on the parameters, so
+     * nothing needs it); containers pass a null on.
+     *
+     * @throws UnsupportedOperationException for layers without forward-mode derivatives
+     */
+    default INDArray backwardTangent(INDArray gradOutputTangent) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no forward-mode derivative");
+    }
 }

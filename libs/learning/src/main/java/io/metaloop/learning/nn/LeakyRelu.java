@@ -34,4 +34,15 @@ public final class LeakyRelu implements Layer {
         INDArray derivative = positive.muli(1 - slope).addi(slope);
         return gradOutput.mul(derivative);
     }
+
+    /** Piecewise linear: the tangent is scaled by the slope of the piece each input was on. */
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        return inputTangent == null ? null : backward(inputTangent);
+    }
+
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        return backward(gradOutputTangent);
+    }
 }

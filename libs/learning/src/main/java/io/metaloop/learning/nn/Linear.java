@@ -13,6 +13,12 @@ public final class Linear implements Layer {
     private INDArray gradWeights;
     private INDArray gradBias;
     private INDArray lastInput;
+    private INDArray lastGradOutput;
+    private INDArray lastInputTangent;
+    private INDArray weightsTangent;
+    private INDArray biasTangent;
+    private INDArray gradWeightsTangent;
+    private INDArray gradBiasTangent;
 
     public Linear(int in, int out) {
         this.in = in;
@@ -60,7 +66,36 @@ public final class Linear implements Layer {
     }
 
     @Override
+    public void bindTangents(List<INDArray> paramTangents, List<INDArray> gradTangents) {
+        weightsTangent = paramTangents.get(0);
+        biasTangent = paramTangents.get(1);
+        gradWeightsTangent = gradTangents.get(0);
+        gradBiasTangent = gradTangents.get(1);
+    }
+
+    /** ẏ = x·Ẇ + ḃ + ẋ·W. */
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        lastInputTangent = inputTangent;
+        INDArray out = lastInput.mmul(weightsTangent).addiRowVector(biasTangent);
+        return inputTangent == null ? out : out.addi(inputTangent.mmul(weights));
+    }
+
+    /** ġx = ġ·Wᵀ + g·Ẇᵀ, ġW = xᵀ·ġ + ẋᵀ·g, ġb = Σġ. */
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        INDArray gradW = lastInput.transpose().mmul(gradOutputTangent);
+        if (lastInputTangent != null) {
+            gradW.addi(lastInputTangent.transpose().mmul(lastGradOutput));
+        }
+        gradWeightsTangent.assign(gradW);
+        gradBiasTangent.assign(gradOutputTangent.sum(0));
+        return gradOutputTangent.mmul(weights.transpose()).addi(lastGradOutput.mmul(weightsTangent.transpose()));
+    }
+
+    @Override
     public INDArray backward(INDArray gradOutput) {
+        lastGradOutput = gradOutput;
         gradWeights.assign(lastInput.transpose().mmul(gradOutput));
         gradBias.assign(gradOutput.sum(0));
         return gradOutput.mmul(weights.transpose());

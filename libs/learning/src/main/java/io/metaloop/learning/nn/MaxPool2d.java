@@ -65,6 +65,57 @@ public final class MaxPool2d implements Layer {
         return out;
     }
 
+    /**
+     * Piecewise linear: each output's tangent is the tangent of its window's maximum (first on ties;
+     * after a ReLU, tied zeros have zero tangents, so the choice does not matter).
+     */
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        if (inputTangent == null) {
+            return null;
+        }
+        INDArray out = Nd4j.createUninitialized(inputTangent.dataType(), outputShape(lastInput.shape()));
+        if (argmax != null && PlaneKernels.dense(inputTangent)) {
+            PlaneKernels.maxPoolGather(inputTangent, kernel, argmax, out);
+            return out;
+        }
+        // any window, stride and padding: find each window's maximum in the stored input
+        long[] in = lastInput.shape();
+        long[] o = out.shape();
+        double[] x = lastInput.dup('c').data().asDouble();
+        double[] t = inputTangent.dup('c').data().asDouble();
+        double[] result = new double[(int) out.length()];
+        int h = (int) in[2];
+        int w = (int) in[3];
+        int oh = (int) o[2];
+        int ow = (int) o[3];
+        for (int plane = 0; plane < in[0] * in[1]; plane++) {
+            int base = plane * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int best = -1;
+                    for (int ky = 0; ky < kernel; ky++) {
+                        for (int kx = 0; kx < kernel; kx++) {
+                            int y = oy * stride - padding + ky;
+                            int xx = ox * stride - padding + kx;
+                            if (y >= 0 && y < h && xx >= 0 && xx < w && (best < 0 || x[base + y * w + xx] > x[best])) {
+                                best = base + y * w + xx;
+                            }
+                        }
+                    }
+                    result[(plane * oh + oy) * ow + ox] = t[best];
+                }
+            }
+        }
+        return Nd4j.create(result, o, 'c').castTo(inputTangent.dataType());
+    }
+
+    /** The backward pass is linear in the gradient, with the routing of the forward pass. */
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        return backward(gradOutputTangent);
+    }
+
     @Override
     public INDArray backward(INDArray gradOutput) {
         INDArray gradInput = Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape());

@@ -27,6 +27,9 @@ public final class Network {
     private final List<INDArray> gradViews;
     private final List<INDArray> bufferViews;
     private ParameterScope openScope;
+    // forward-mode direction and the derivative of the gradients along it; allocated on first use
+    private INDArray paramTangent;
+    private INDArray gradTangent;
 
     /**
      * @param inputShape one example's shape, e.g. {channels, height, width}
@@ -65,6 +68,50 @@ public final class Network {
             long n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             out.add(flat.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', shape));
             offset += n;
+        }
+        return out;
+    }
+
+    /**
+     * One named tensor inside a flat vector: elements {@code [offset, offset + length)}.
+     *
+     * @param name PyTorch-style, e.g. {@code encoder.conv1.bn.weight} (see {@link Layer#parameterNames()})
+     */
+    public record Tensor(String name, long offset, long length) {
+    }
+
+    /** The trainable tensors in {@link #params()} order, with their names and places in the vector. */
+    public List<Tensor> parameterTensors() {
+        return tensors(root.parameterNames(), root.parameterShapes());
+    }
+
+    /** The buffers in {@link #buffers()} order, with their names and places in the vector. */
+    public List<Tensor> bufferTensors() {
+        return tensors(root.bufferNames(), root.bufferShapes());
+    }
+
+    private static List<Tensor> tensors(List<String> names, List<long[]> shapes) {
+        if (names.size() != shapes.size()) {
+            throw new IllegalStateException(names.size() + " names for " + shapes.size() + " tensors");
+        }
+        List<Tensor> out = new ArrayList<>();
+        long offset = 0;
+        for (int i = 0; i < shapes.size(); i++) {
+            long n = Arrays.stream(shapes.get(i)).reduce(1, (a, b) -> a * b);
+            out.add(new Tensor(names.get(i), offset, n));
+            offset += n;
+        }
+        return out;
+    }
+
+    /**
+     * A vector laid out like {@link #params()} holding, for each tensor, {@code value.applyAsDouble(name)}
+     * in all its elements: per-parameter inner learning rates, masks of frozen tensors, and so on.
+     */
+    public INDArray perParameter(java.util.function.ToDoubleFunction<String> value) {
+        INDArray out = Nd4j.create(params.dataType(), params.length());
+        for (Tensor t : parameterTensors()) {
+            out.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length())).assign(value.applyAsDouble(t.name()));
         }
         return out;
     }
@@ -118,6 +165,49 @@ public final class Network {
     /** Back-propagates the gradient of the loss with respect to the last forward's output; fills {@link #gradients()}. */
     public void backward(INDArray gradOutput) {
         root.backward(gradOutput);
+    }
+
+    /**
+     * The forward-mode derivative of the last {@link #forward}'s output along a parameter direction
+     * v (the input held fixed): a Jacobian-vector product, exact. Call after forward (and before the
+     * next one), inside the same parameter scope if there is one.
+     *
+     * @param direction v, laid out like {@link #params()}
+     * @throws UnsupportedOperationException when a layer has no forward-mode derivative
+     */
+    public INDArray forwardTangent(INDArray direction) {
+        if (direction.length() != params.length()) {
+            throw new IllegalArgumentException("direction has " + direction.length() + " elements, the network "
+                    + params.length() + " parameters");
+        }
+        ensureTangents();
+        paramTangent.assign(direction);
+        INDArray out = root.forwardTangent(null);
+        return out != null ? out : Nd4j.zeros(params.dataType(), root.outputShape(withBatch(1)));
+    }
+
+    /**
+     * The derivative of the last {@link #backward} along the direction of the last
+     * {@link #forwardTangent}, given the derivative of the loss gradient that backward started from
+     * (for the gradient of a loss L, the result is H·v, H the Hessian of L in the parameters).
+     * Exact: Pearlmutter's R-operator, forward-mode differentiation of the backward pass.
+     *
+     * @return the derivative of {@link #gradients()} along v, a live vector laid out like {@link #params()}
+     */
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        ensureTangents();
+        root.backwardTangent(gradOutputTangent);
+        return gradTangent;
+    }
+
+    private void ensureTangents() {
+        if (paramTangent == null) {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                paramTangent = Nd4j.create(params.dataType(), params.length());
+                gradTangent = Nd4j.create(params.dataType(), params.length());
+            }
+            root.bindTangents(views(paramTangent, root.parameterShapes()), views(gradTangent, root.parameterShapes()));
+        }
     }
 
     /**

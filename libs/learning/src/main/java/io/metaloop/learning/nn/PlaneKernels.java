@@ -121,6 +121,26 @@ final class PlaneKernels {
     }
 
     /**
+     * The forward-mode derivative of {@link #maxPool}: each output takes the tangent of its window's
+     * maximum (the routing {@code argmax} the forward pass recorded).
+     */
+    static void maxPoolGather(INDArray inputTangent, int k, byte[] argmax, INDArray output) {
+        PoolShape shape = PoolShape.of(inputTangent, output);
+        int w = shape.w();
+        int oh = shape.oh();
+        int ow = shape.ow();
+        eachPoolPlane(inputTangent, output, false, (p, plane, pooled) -> {
+            int outBase = p * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int at = argmax[outBase + oy * ow + ox];
+                    pooled[oy * ow + ox] = plane[(oy * k + at / k) * w + ox * k + at % k];
+                }
+            }
+        });
+    }
+
+    /**
      * Batch normalisation of channel planes, forward: per channel c the output is
      * {@code scale[c]·(x − shift[c])·invStd[c] + offset[c]}, and the normalised input
      * {@code (x − shift[c])·invStd[c]} is written to {@code normalised}. With {@code stats} non-null
@@ -175,6 +195,147 @@ final class PlaneKernels {
                 }
                 norm.put(base, plane, 0, area);
                 out.put(base, result, 0, area);
+            }
+        });
+    }
+
+    /**
+     * Forward-mode derivative of batch normalisation (see {@link BatchNorm2d#forwardTangent}): per
+     * channel, with batch statistics, σ̇ = mean(x̂·ẋ), x̂̇ = invStd·(ẋ − mean(ẋ) − x̂·σ̇); with running
+     * statistics x̂̇ = invStd·ẋ; then ẏ = γ̇·x̂ + γ·x̂̇ + β̇. Writes x̂̇ and σ̇ (batch statistics only) for the
+     * backward tangent. {@code inputTangent} null: x̂̇ = 0 and nothing is written to it.
+     */
+    static void batchNormTangent(INDArray normalised, INDArray inputTangent, float[] scale, float[] scaleTangent,
+                                 float[] offsetTangent, float[] invStd, boolean batchStatistics, INDArray normalisedTangent,
+                                 float[] sigmaTangent, INDArray outputTangent) {
+        int batch = (int) normalised.size(0);
+        int channels = (int) normalised.size(1);
+        int area = (int) (normalised.size(2) * normalised.size(3));
+        FloatBuffer xhat = floats(normalised);
+        FloatBuffer xdot = inputTangent == null ? null : floats(inputTangent);
+        FloatBuffer xhatDot = normalisedTangent == null ? null : floats(normalisedTangent);
+        FloatBuffer out = floats(outputTangent);
+        IntStream.range(0, channels).parallel().forEach(c -> {
+            float[] hat = scratch(0, area);
+            float[] dot = scratch(1, area);
+            float meanDot = 0;
+            float sigmaDot = 0;
+            if (xdot != null && batchStatistics) {
+                double sum = 0;
+                double sumHat = 0;
+                for (int b = 0; b < batch; b++) {
+                    int base = (b * channels + c) * area;
+                    xhat.get(base, hat, 0, area);
+                    xdot.get(base, dot, 0, area);
+                    for (int i = 0; i < area; i++) {
+                        sum += dot[i];
+                        sumHat += hat[i] * dot[i];
+                    }
+                }
+                double n = (double) batch * area;
+                meanDot = (float) (sum / n);
+                sigmaDot = (float) (sumHat / n);
+                sigmaTangent[c] = sigmaDot;
+            }
+            float inv = invStd[c];
+            float gamma = scale[c];
+            float gammaDot = scaleTangent[c];
+            float betaDot = offsetTangent[c];
+            for (int b = 0; b < batch; b++) {
+                int base = (b * channels + c) * area;
+                xhat.get(base, hat, 0, area);
+                if (xdot == null) {
+                    for (int i = 0; i < area; i++) {
+                        hat[i] = gammaDot * hat[i] + betaDot;
+                    }
+                } else {
+                    xdot.get(base, dot, 0, area);
+                    for (int i = 0; i < area; i++) {
+                        float d = batchStatistics ? inv * (dot[i] - meanDot - hat[i] * sigmaDot) : inv * dot[i];
+                        float y = gammaDot * hat[i] + gamma * d + betaDot;
+                        dot[i] = d;
+                        hat[i] = y;
+                    }
+                    xhatDot.put(base, dot, 0, area);
+                }
+                out.put(base, hat, 0, area);
+            }
+        });
+    }
+
+    /**
+     * Derivative of batch normalisation's backward pass along the direction of
+     * {@link #batchNormTangent} (see {@link BatchNorm2d#backwardTangent}): per channel
+     * ġγ = Σ(ġ·x̂ + g·x̂̇), ġβ = Σġ, and the input's ġx — with batch statistics ȧ·h + a·ḣ, a = γ·invStd,
+     * h = g − mean(g) − x̂·m, m = mean(g·x̂); with running statistics invStd·(γ̇·g + γ·ġ).
+     * {@code normalisedTangent} null means x̂̇ = 0.
+     */
+    static void batchNormBackwardTangent(INDArray gradOutput, INDArray gradOutputTangent, INDArray normalised,
+                                         INDArray normalisedTangent, float[] scale, float[] scaleTangent, float[] invStd,
+                                         float[] sigmaTangent, boolean batchStatistics, double[] gradScaleTangent,
+                                         double[] gradOffsetTangent, INDArray gradInputTangent) {
+        int batch = (int) gradOutput.size(0);
+        int channels = (int) gradOutput.size(1);
+        int area = (int) (gradOutput.size(2) * gradOutput.size(3));
+        FloatBuffer gBuf = floats(gradOutput);
+        FloatBuffer gDotBuf = floats(gradOutputTangent);
+        FloatBuffer hatBuf = floats(normalised);
+        FloatBuffer hatDotBuf = normalisedTangent == null ? null : floats(normalisedTangent);
+        FloatBuffer outBuf = floats(gradInputTangent);
+        IntStream.range(0, channels).parallel().forEach(c -> {
+            float[] g = new float[area];
+            float[] gDot = new float[area];
+            float[] hat = new float[area];
+            float[] hatDot = hatDotBuf == null ? null : new float[area];
+            double sumG = 0;
+            double sumGDot = 0;
+            double sumGHat = 0;
+            double sumMixed = 0;
+            for (int b = 0; b < batch; b++) {
+                int base = (b * channels + c) * area;
+                gBuf.get(base, g, 0, area);
+                gDotBuf.get(base, gDot, 0, area);
+                hatBuf.get(base, hat, 0, area);
+                if (hatDot != null) {
+                    hatDotBuf.get(base, hatDot, 0, area);
+                }
+                for (int i = 0; i < area; i++) {
+                    sumG += g[i];
+                    sumGDot += gDot[i];
+                    sumGHat += g[i] * hat[i];
+                    sumMixed += gDot[i] * hat[i] + (hatDot == null ? 0 : g[i] * hatDot[i]);
+                }
+            }
+            gradScaleTangent[c] = sumMixed;
+            gradOffsetTangent[c] = sumGDot;
+            double n = (double) batch * area;
+            float inv = invStd[c];
+            float gamma = scale[c];
+            float gammaDot = scaleTangent[c];
+            float meanG = (float) (sumG / n);
+            float meanGDot = (float) (sumGDot / n);
+            float m = (float) (sumGHat / n);
+            float mDot = (float) (sumMixed / n);
+            float a = gamma * inv;
+            float aDot = sigmaTangent == null ? gammaDot * inv : inv * (gammaDot - gamma * sigmaTangent[c] * inv);
+            for (int b = 0; b < batch; b++) {
+                int base = (b * channels + c) * area;
+                gBuf.get(base, g, 0, area);
+                gDotBuf.get(base, gDot, 0, area);
+                hatBuf.get(base, hat, 0, area);
+                if (hatDot != null) {
+                    hatDotBuf.get(base, hatDot, 0, area);
+                }
+                for (int i = 0; i < area; i++) {
+                    if (batchStatistics) {
+                        float h = g[i] - meanG - hat[i] * m;
+                        float hDot = gDot[i] - meanGDot - (hatDot == null ? 0 : hatDot[i] * m) - hat[i] * mDot;
+                        g[i] = aDot * h + a * hDot;
+                    } else {
+                        g[i] = inv * (gammaDot * g[i] + gamma * gDot[i]);
+                    }
+                }
+                outBuf.put(base, g, 0, area);
             }
         });
     }

@@ -26,4 +26,15 @@ public final class Relu implements Layer {
         }
         return gradOutput.mul(lastOutput.gt(0).castTo(gradOutput.dataType()));
     }
+
+    /** ReLU is linear where it is differentiable: the tangent passes where the output was positive. */
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        return inputTangent == null ? null : backward(inputTangent);
+    }
+
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        return backward(gradOutputTangent);
+    }
 }

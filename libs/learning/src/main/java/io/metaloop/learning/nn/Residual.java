@@ -20,7 +20,19 @@ public final class Residual implements Layer {
     public Residual(Layer main, Layer shortcut) {
         this.main = main;
         this.shortcut = shortcut;
-        this.both = new Sequential(List.of(main, shortcut)); // only for binding and initialisation
+        // only for binding, initialisation and names: the main branch's tensors keep their own names, the shortcut's
+        // are prefixed "shortcut."
+        this.both = Sequential.builder().add("", main).add("shortcut", shortcut).build();
+    }
+
+    @Override
+    public List<String> parameterNames() {
+        return both.parameterNames();
+    }
+
+    @Override
+    public List<String> bufferNames() {
+        return both.bufferNames();
     }
 
     @Override
@@ -70,6 +82,31 @@ public final class Residual implements Layer {
     public INDArray backward(INDArray gradOutput) {
         INDArray a = main.backward(gradOutput);
         INDArray b = shortcut.backward(gradOutput);
+        return a.add(b);
+    }
+
+    @Override
+    public void bindTangents(List<INDArray> paramTangents, List<INDArray> gradTangents) {
+        both.bindTangents(paramTangents, gradTangents);
+    }
+
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        INDArray a = main.forwardTangent(inputTangent);
+        INDArray b = shortcut.forwardTangent(inputTangent);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return a.add(b);
+    }
+
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        INDArray a = main.backwardTangent(gradOutputTangent);
+        INDArray b = shortcut.backwardTangent(gradOutputTangent);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
         return a.add(b);
     }
 }

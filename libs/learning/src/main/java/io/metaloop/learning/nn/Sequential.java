@@ -5,16 +5,74 @@ import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Modules applied one after another; parameters and buffers are the concatenation of theirs. */
+/**
+ * Modules applied one after another; parameters and buffers are the concatenation of theirs. Each
+ * child has a name that prefixes its tensors' names (see {@link Layer#parameterNames()}): its index
+ * unless {@link #builder()} gave it one; an empty name adds no prefix.
+ */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
+    private final List<String> names;
 
+    /** Children named by their index, as PyTorch's {@code nn.Sequential} names them. */
     public Sequential(List<Layer> layers) {
+        this(layers, java.util.stream.IntStream.range(0, layers.size()).mapToObj(Integer::toString).toList());
+    }
+
+    private Sequential(List<Layer> layers, List<String> names) {
         this.layers = List.copyOf(layers);
+        this.names = List.copyOf(names);
+    }
+
+    /** Builds a sequence of named children: {@code Sequential.builder().add("conv", conv).add("bn", bn).build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private final List<Layer> layers = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** A child whose tensors are named {@code name.<theirs>} ({@code <theirs>} alone for ""). */
+        public Builder add(String name, Layer layer) {
+            layers.add(layer);
+            names.add(name);
+            return this;
+        }
+
+        /** A child without tensors of its own worth naming (activation, pooling): named by its index. */
+        public Builder add(Layer layer) {
+            return add(Integer.toString(layers.size()), layer);
+        }
+
+        public Sequential build() {
+            return new Sequential(layers, names);
+        }
     }
 
     public List<Layer> layers() {
         return layers;
+    }
+
+    @Override
+    public List<String> parameterNames() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            out.addAll(Names.prefixed(names.get(i), layers.get(i).parameterNames()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> bufferNames() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            out.addAll(Names.prefixed(names.get(i), layers.get(i).bufferNames()));
+        }
+        return out;
     }
 
     @Override
@@ -91,6 +149,34 @@ public final class Sequential implements Layer {
         INDArray g = gradOutput;
         for (int i = layers.size() - 1; i >= 0; i--) {
             g = layers.get(i).backward(g);
+        }
+        return g;
+    }
+
+    @Override
+    public void bindTangents(List<INDArray> paramTangents, List<INDArray> gradTangents) {
+        int p = 0;
+        for (Layer m : layers) {
+            int np = m.parameterShapes().size();
+            m.bindTangents(paramTangents.subList(p, p + np), gradTangents.subList(p, p + np));
+            p += np;
+        }
+    }
+
+    @Override
+    public INDArray forwardTangent(INDArray inputTangent) {
+        INDArray t = inputTangent;
+        for (Layer m : layers) {
+            t = m.forwardTangent(t);
+        }
+        return t;
+    }
+
+    @Override
+    public INDArray backwardTangent(INDArray gradOutputTangent) {
+        INDArray g = gradOutputTangent;
+        for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
+            g = layers.get(i).backwardTangent(g);
         }
         return g;
     }

@@ -34,4 +34,18 @@ public final class SoftmaxCrossEntropy {
         INDArray grad = Transforms.exp(logProbs, false).subi(oneHot).divi(batch);
         return new Result(nll / batch, grad);
     }
+
+    /**
+     * The derivative of {@link Result#gradLogits()} along a direction ż of the logits:
+     * with p = softmax(z) per row, d(p − onehot)/B = (p⊙ż − p·(p·ż))/B, the softmax Jacobian applied to ż.
+     */
+    public static INDArray gradientTangent(INDArray logits, INDArray logitsTangent) {
+        long batch = logits.size(0);
+        INDArray shifted = logits.subColumnVector(logits.max(1).reshape(batch, 1));
+        INDArray p = Transforms.exp(shifted, false);
+        p.diviColumnVector(p.sum(1).reshape(batch, 1));
+        INDArray pz = p.mul(logitsTangent);
+        INDArray inner = pz.sum(1).reshape(batch, 1);
+        return pz.subi(p.mulColumnVector(inner)).divi(batch);
+    }
 }

@@ -64,4 +64,22 @@ public sealed interface LearningRateSchedule {
             return min + (base - min) * (1 + Math.cos(Math.PI * clamped / total)) / 2;
         }
     }
+
+    /**
+     * From base to min in a straight line over {@code total} steps, then min: base + (min − base)·t / T
+     * (Reptile's meta step size, annealed linearly to its final value).
+     */
+    record Linear(double base, long total, double min) implements LearningRateSchedule {
+        public Linear {
+            if (total < 1) {
+                throw new IllegalArgumentException("total must be >= 1, got " + total);
+            }
+        }
+
+        @Override
+        public double rate(long t) {
+            long clamped = Math.min(Math.max(t, 0), total);
+            return base + (min - base) * clamped / total;
+        }
+    }
 }

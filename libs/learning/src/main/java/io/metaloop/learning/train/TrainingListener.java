@@ -6,4 +6,8 @@ public interface TrainingListener {
 
     /** An epoch ended and its checkpoint was stored under {@code checkpointKey}. */
     void onEpochEnd(int epochsDone, long stepsPerEpoch, String checkpointKey);
+
+    /** The model after {@code epochsDone} epochs was validated; {@code best} when no earlier epoch scored higher. */
+    default void onValidation(int epochsDone, Validation.Score score, boolean best) {
+    }
 }

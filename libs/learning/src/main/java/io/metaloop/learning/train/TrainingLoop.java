@@ -9,7 +9,9 @@ import java.time.Duration;
  * The one training loop every method runs in: epochs of batches from a {@link BatchSource}, a
  * method step per batch, a checkpoint at the end of every epoch and, inside long epochs, one
  * whenever {@code checkpointInterval} has passed since the last. Data wait and compute time are
- * measured apart, so a slow data path shows up as such.
+ * measured apart, so a slow data path shows up as such. With a {@link Validation}, the model is
+ * scored after every epoch's checkpoint and the best-scoring one is marked "best" in the store
+ * (few-shot methods' meta-validation; a batch of a few-shot method is a meta-batch of episodes).
  */
 public final class TrainingLoop {
     private final TrainingMethod method;
@@ -17,6 +19,7 @@ public final class TrainingLoop {
     private final CheckpointStore checkpoints;
     private final TrainingListener listener;
     private final long checkpointIntervalNanos;
+    private final Validation validation;
 
     /**
      * @param checkpointInterval the longest time between checkpoints inside an epoch; {@link Duration#ZERO}
@@ -24,6 +27,14 @@ public final class TrainingLoop {
      */
     public TrainingLoop(TrainingMethod method, BatchSource source, CheckpointStore checkpoints, TrainingListener listener,
                         Duration checkpointInterval) {
+        this(method, source, checkpoints, listener, checkpointInterval, null);
+    }
+
+    /**
+     * @param validation scores the model after every epoch; null for none
+     */
+    public TrainingLoop(TrainingMethod method, BatchSource source, CheckpointStore checkpoints, TrainingListener listener,
+                        Duration checkpointInterval, Validation validation) {
         if (checkpointInterval.isNegative()) {
             throw new IllegalArgumentException("checkpoint interval must not be negative, got " + checkpointInterval);
         }
@@ -32,6 +43,7 @@ public final class TrainingLoop {
         this.checkpoints = checkpoints;
         this.listener = listener;
         this.checkpointIntervalNanos = checkpointInterval.toNanos();
+        this.validation = validation;
     }
 
     /**
@@ -42,6 +54,7 @@ public final class TrainingLoop {
     public String run(String experimentId, TrainingPosition start, int epochs) throws InterruptedException {
         String lastKey = null;
         long lastSave = System.nanoTime();
+        double best = checkpoints.bestScore(experimentId).orElse(Double.NEGATIVE_INFINITY);
         for (int epoch = start.epoch(); epoch < epochs; epoch++) {
             long first = epoch == start.epoch() ? start.batch() : 0;
             long steps = first;
@@ -81,6 +94,16 @@ public final class TrainingLoop {
             lastKey = checkpoints.save(method.checkpoint(experimentId, TrainingPosition.epochStart(epoch + 1)));
             lastSave = System.nanoTime();
             listener.onEpochEnd(epoch + 1, stepsPerEpoch, lastKey);
+            if (validation != null) {
+                Validation.Score score = validation.validate(method, epoch + 1);
+                boolean improved = score.accuracy() > best;
+                if (improved) {
+                    best = score.accuracy();
+                    checkpoints.markBest(experimentId, lastKey, epoch + 1, score);
+                }
+                listener.onValidation(epoch + 1, score, improved);
+                lastSave = System.nanoTime();
+            }
         }
         return lastKey;
     }

@@ -59,6 +59,50 @@ class CheckpointCodecTest {
     }
 
     @Test
+    void aHeadWithATemperatureAndExtraArraysSurvive() {
+        ModelSpec withTemperature = new ModelSpec("convnet4", 1, 28, 28, 5, new ModelSpec.Head("linear", 2.5, true));
+        Checkpoint plain = sample();
+        Checkpoint c = new Checkpoint("exp-2", "meta-sgd", withTemperature, plain.position(), 3, new float[] {1, 2},
+                new float[] {3}, new OptimizerState("sgd", 7, List.of(new float[] {0.5f, 0.25f})), 11,
+                Map.of("inner-rates", new float[] {0.01f, 0.02f}, "inner-rates-optimizer-steps", new float[] {7}));
+        Checkpoint read = CheckpointCodec.decode(CheckpointCodec.encode(c));
+        assertEquals(withTemperature, read.model());
+        assertEquals(List.of("inner-rates", "inner-rates-optimizer-steps"), List.copyOf(read.extras().keySet()));
+        assertArrayEquals(new float[] {0.01f, 0.02f}, read.extra("inner-rates"));
+        CheckpointException missing = assertThrows(CheckpointException.class, () -> read.extra("other"));
+        assertTrue(missing.getMessage().contains("'other'"), missing.getMessage());
+    }
+
+    @Test
+    void aVersion2FileReadsWithThePlainHeadAndNoExtras() throws IOException {
+        // a version-2 file: this build's payload with the manifest as version 2 wrote it (no model.head, no extras)
+        Checkpoint original = sample();
+        byte[] v3 = CheckpointCodec.encode(original);
+        byte[] payload = Arrays.copyOfRange(v3, 48, v3.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(payload));
+             ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                if (e.getName().equals("checkpoint.json")) {
+                    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("formatVersion", 2).remove("extras");
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("model")).remove("head");
+                    bytes = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(json);
+                }
+                zip.putNextEntry(new ZipEntry(e.getName()));
+                zip.write(bytes);
+                zip.closeEntry();
+            }
+        }
+        Checkpoint read = CheckpointCodec.decode(CheckpointCodec.seal(2, out.toByteArray()));
+        assertEquals(ModelSpec.Head.LINEAR_HEAD, read.model().head());
+        assertEquals(original.model(), read.model());
+        assertTrue(read.extras().isEmpty());
+        assertArrayEquals(original.params(), read.params());
+    }
+
+    @Test
     void restoringPutsBackWeightsOptimiserStateAndRandomState() {
         Checkpoint c = sample();
         Supervised other = new Supervised(spec, 1e-3, 12345);
@@ -137,7 +181,7 @@ class CheckpointCodecTest {
         byte[] file = CheckpointCodec.encode(sample());
         file[5] = 9; // version 9, big-endian uint16 at bytes 4-5
         CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointCodec.decode(file));
-        assertEquals("checkpoint format version 9 (byte 4); this reader knows 1 to 2", e.getMessage());
+        assertEquals("checkpoint format version 9 (byte 4); this reader knows 1 to 3", e.getMessage());
     }
 
     @Test
