@@ -7,16 +7,27 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code metaloop up | status | down | demo}: the embedded stack on this machine, without Docker. */
+/**
+ * {@code metaloop up | status | down | demo | data | submit | presets | experiments | evaluate | task}: the
+ * embedded stack on this machine, without Docker, and the experiments on it.
+ */
 public final class Main {
     private static final String USAGE = """
             usage: metaloop <command>
               up       start Kafka, the S3 server and the five services (run directory .metaloop/stack)
               status   show which parts of the stack are running and ready
               down     stop exactly the processes 'up' started
-              demo     start a fresh stack, train Conv4 on the bundled Fashion-MNIST, print its test
-                       accuracy, stop everything. Options: --epochs N (default 6)
+              demo     start a fresh stack, train Conv4 on the bundled Fashion-MNIST and print its test
+                       accuracy, then meta-train MAML on the bundled Omniglot and print its 5-way 1-shot
+                       accuracy on unseen alphabets with its interval; stop everything.
+                       Options: --epochs N (Fashion-MNIST, default 6), --part all|supervised|few-shot
               data     list the running stack's datasets, or import one (metaloop data for details)
+              submit   submit an experiment spec (JSON or YAML) to the running stack: metaloop submit spec.yaml [--wait]
+              presets  list the presets, or run one: metaloop presets run <name> [overrides.yaml] [--wait]
+              experiments  list the experiments, or show one: metaloop experiments [<id>]
+              evaluate evaluate a trained experiment few-shot: metaloop evaluate <id> [evaluation.yaml] [--wait]
+              task     classify your own images with a trained experiment: metaloop task <experiment-id>
+                       <support-dir> <query-dir> [--checkpoint best|last] (metaloop task for details)
             """;
 
     private Main() {
@@ -35,7 +46,11 @@ public final class Main {
                 case "status" -> status(stackDir);
                 case "down" -> down(stackDir);
                 case "data" -> new DataCommand(stackDir).run(Arrays.asList(args).subList(1, args.length));
-                case "demo" -> new Demo(layout, layout.root().resolve(".metaloop/demo"), option(args, "--epochs", 6)).run();
+                case "task" -> new TaskCommand(stackDir).run(Arrays.asList(args).subList(1, args.length));
+                case "submit", "presets", "experiments", "evaluate" -> new ExperimentCommand(stackDir)
+                        .run(args[0], Arrays.asList(args).subList(1, args.length));
+                case "demo" -> new Demo(layout, layout.root().resolve(".metaloop/demo"), option(args, "--epochs", 6),
+                        textOption(args, "--part", "all")).run();
                 default -> {
                     System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
                     yield 2;
@@ -74,6 +89,17 @@ public final class Main {
         List<String> stopped = LocalStack.stopRecorded(dir);
         System.out.println(stopped.isEmpty() ? "nothing was running in " + dir : "stopped " + String.join(", ", stopped));
         return 0;
+    }
+
+    static String textOption(String[] args, String name, String fallback) {
+        int i = Arrays.asList(args).indexOf(name);
+        if (i < 0) {
+            return fallback;
+        }
+        if (i + 1 >= args.length) {
+            throw new StackException(name + " needs a value");
+        }
+        return args[i + 1];
     }
 
     static int option(String[] args, String name, int fallback) {

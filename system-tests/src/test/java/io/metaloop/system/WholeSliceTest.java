@@ -87,7 +87,7 @@ class WholeSliceTest {
     void anExperimentIsTrainedCheckpointedAndEvaluated() throws Exception {
         HttpResponse<String> created = Http.postJson(gateway + "/api/v1/experiments", """
                 {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4",
-                 "epochs":1,"batchSize":128,"learningRate":0.005,"seed":7,
+                 "epochs":1,"batchSize":128,"optimizer":{"learningRate":0.005},"seed":7,
                  "augment":{"preset":"crop-flip","views":1}}""");
         assertEquals(201, created.statusCode(), created.body());
         ExperimentRecord queued = Json.read(created.body(), ExperimentRecord.class);
@@ -136,26 +136,26 @@ class WholeSliceTest {
     void invalidExperimentsAreRejectedNamingTheField() throws Exception {
         String url = gateway + "/api/v1/experiments";
         assertFieldError(Http.postJson(url, """
-                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","batchSize":64,"learningRate":0.01}"""),
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","batchSize":64,"optimizer":{"learningRate":0.01}}"""),
                 "epochs", "is required");
         assertFieldError(Http.postJson(url, """
-                {"method":"supervised","dataset":"fashion-mnist","backbone":"resnet1000","epochs":1,"batchSize":64,"learningRate":0.01}"""),
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"resnet1000","epochs":1,"batchSize":64,"optimizer":{"learningRate":0.01}}"""),
                 "backbone", "'resnet1000'");
         assertFieldError(Http.postJson(url, """
-                {"method":"supervised","dataset":"cifar-11","backbone":"conv4","epochs":1,"batchSize":64,"learningRate":0.01}"""),
+                {"method":"supervised","dataset":"cifar-11","backbone":"conv4","epochs":1,"batchSize":64,"optimizer":{"learningRate":0.01}}"""),
                 "dataset", "'cifar-11'");
         assertFieldError(Http.postJson(url, """
-                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epoch":1,"epochs":1,"batchSize":64,"learningRate":0.01}"""),
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epoch":1,"epochs":1,"batchSize":64,"optimizer":{"learningRate":0.01}}"""),
                 "epoch", "unknown field");
         assertFieldError(Http.postJson(url, """
-                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":"many","batchSize":64,"learningRate":0.01}"""),
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":"many","batchSize":64,"optimizer":{"learningRate":0.01}}"""),
                 "epochs", "");
         assertFieldError(Http.postJson(url, """
-                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":1,"batchSize":64,"learningRate":0.01,
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":1,"batchSize":64,"optimizer":{"learningRate":0.01},
                  "augment":{"views":1,"steps":[{"op":"center-crop","args":{"size":32}}]}}"""),
                 "augment.steps[0]", "1×28×28");
         assertFieldError(Http.postJson(url, """
-                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":1,"batchSize":64,"learningRate":0.01,
+                {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4","epochs":1,"batchSize":64,"optimizer":{"learningRate":0.01},
                  "augment":{"views":1,"steps":[{"op":"mixup"}]}}"""),
                 "augment.steps[0].op", "'mixup'");
         HttpResponse<String> malformed = Http.postJson(url, "{\"method\": \"supervised\",");
@@ -197,7 +197,7 @@ class WholeSliceTest {
         // and they still work: a new experiment runs to completion
         HttpResponse<String> created = Http.postJson(gateway + "/api/v1/experiments", """
                 {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4",
-                 "epochs":1,"batchSize":256,"learningRate":0.01,"seed":3}""");
+                 "epochs":1,"batchSize":256,"optimizer":{"learningRate":0.01},"seed":3}""");
         assertEquals(201, created.statusCode(), created.body());
         String id = Json.read(created.body(), ExperimentRecord.class).id();
         assertEquals(ExperimentState.SUCCEEDED, await(id, r -> r.state().isTerminal(), Duration.ofMinutes(5)).state());
@@ -239,7 +239,7 @@ class WholeSliceTest {
     void aJobInterruptedByATrainerShutdownIsResumedFromItsCheckpoint() {
         HttpResponse<String> created = Http.postJson(gateway + "/api/v1/experiments", """
                 {"method":"supervised","dataset":"fashion-mnist","backbone":"conv4",
-                 "epochs":3,"batchSize":128,"learningRate":0.005,"seed":11}""");
+                 "epochs":3,"batchSize":128,"optimizer":{"learningRate":0.005},"seed":11}""");
         assertEquals(201, created.statusCode(), created.body());
         String id = Json.read(created.body(), ExperimentRecord.class).id();
         await(id, r -> r.progress().epoch() >= 1, Duration.ofMinutes(3));

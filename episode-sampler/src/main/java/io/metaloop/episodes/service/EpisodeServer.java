@@ -1,6 +1,8 @@
 package io.metaloop.episodes.service;
 
 import io.metaloop.contracts.EpisodeRequest;
+import io.metaloop.contracts.FewShotProtocol;
+import io.metaloop.datasets.FewShotProtocols;
 import io.metaloop.contracts.frame.BatchFrame;
 import io.metaloop.contracts.frame.FrameCodec;
 import io.metaloop.datasets.Batches;
@@ -103,6 +105,34 @@ public class EpisodeServer {
     static int[] examples(Episodes.Episode e) {
         return java.util.stream.Stream.of(e.support(), e.query())
                 .flatMap(java.util.Arrays::stream).flatMapToInt(java.util.Arrays::stream).toArray();
+    }
+
+    /** A dataset or split the catalogue does not have. */
+    public static final class UnknownDatasetException extends RuntimeException {
+        UnknownDatasetException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The frozen protocol of trials 0 … trials−1 (see {@link FewShotProtocols}).
+     *
+     * @throws UnknownDatasetException  for an unknown dataset or split
+     * @throws IllegalArgumentException when the split cannot fill the episode shape
+     */
+    public FewShotProtocol protocol(String dataset, String split, int ways, int shots, int queries, int trials, long seed) {
+        DatasetManifest manifest = datasets.manifest(dataset)
+                .orElseThrow(() -> new UnknownDatasetException("unknown dataset '" + dataset + "'"));
+        if (!manifest.splits().containsKey(split)) {
+            throw new UnknownDatasetException("dataset '" + dataset + "' has no split '" + split + "'; it has "
+                    + manifest.splits().keySet());
+        }
+        Episodes sampler = sampler(manifest, split, datasets.split(manifest, split));
+        try {
+            return FewShotProtocols.freeze(manifest, split, sampler, ways, shots, queries, trials, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (" + dataset + "/" + split + ")", e);
+        }
     }
 
     private synchronized Episodes sampler(DatasetManifest manifest, String split, ShardedSplit data) {

@@ -18,7 +18,10 @@ import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
 
-/** Starts the replica's worker: one evaluation at a time, taken from the shared queue when idle. */
+/**
+ * Starts the replica's worker: one evaluation (a whole split, one shard of a few-shot test, or a
+ * user's own task) at a time, taken from the shared queue when idle.
+ */
 @ApplicationScoped
 public class EvaluationWorker {
     private static final Logger LOG = Logger.getLogger(EvaluationWorker.class);
@@ -27,16 +30,25 @@ public class EvaluationWorker {
     private final Admin admin;
     private final QueueWorker<EvalRequest> worker;
 
-    public EvaluationWorker(Evaluation evaluation, KafkaClients clients, EvaluatorMetrics metrics, EvaluatorConfig config,
-                            ObjectStore store, Admin admin) {
+    public EvaluationWorker(Evaluation evaluation, FewShotEvaluation fewShot, TaskEvaluation tasks, KafkaClients clients,
+                            EvaluatorMetrics metrics, EvaluatorConfig config, ObjectStore store, Admin admin) {
         this.store = store;
         this.admin = admin;
         String name = "evaluator-service@" + ManagementFactory.getRuntimeMXBean().getName();
         JobQueue<EvalRequest> queue = new JobQueue<>(clients, Topics.EVAL_REQUESTS, Topics.EVALUATORS_GROUP,
                 EvalRequest.class, metrics::rejected);
         this.worker = new QueueWorker<>("evaluation-worker", queue, config.queuePoll(), request -> {
-            LOG.infof("took evaluation of %s", request.experimentId());
-            evaluation.run(request, name);
+            if (request.fewShot() != null) {
+                LOG.infof("took trials [%d, %d) of evaluation %s of %s", request.fewShot().fromTrial(),
+                        request.fewShot().toTrial(), request.fewShot().evaluationId(), request.experimentId());
+                fewShot.run(request, name);
+            } else if (request.task() != null) {
+                LOG.infof("took task %s of %s", request.task().taskId(), request.experimentId());
+                tasks.run(request, name);
+            } else {
+                LOG.infof("took evaluation of %s", request.experimentId());
+                evaluation.run(request, name);
+            }
         });
     }
 

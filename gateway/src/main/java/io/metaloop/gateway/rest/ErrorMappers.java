@@ -25,6 +25,11 @@ public class ErrorMappers {
         return json(503, ApiError.of(503, e.getMessage()));
     }
 
+    @ServerExceptionMapper
+    public Response objectStoreDown(io.metaloop.storage.ObjectStoreException e) {
+        return json(503, ApiError.of(503, e.getMessage()));
+    }
+
     private static Response json(int status, ApiError error) {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(error).build();
     }

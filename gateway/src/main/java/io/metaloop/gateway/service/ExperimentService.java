@@ -1,62 +1,70 @@
 package io.metaloop.gateway.service;
 
 import io.metaloop.contracts.DatasetInfo;
-import io.metaloop.datasets.augment.Augmenter;
 import io.metaloop.contracts.EvalRequest;
 import io.metaloop.contracts.EvalResult;
 import io.metaloop.contracts.ExperimentRecord;
 import io.metaloop.contracts.ExperimentSpec;
+import io.metaloop.contracts.FewShotProtocol;
+import io.metaloop.contracts.FewShotShard;
 import io.metaloop.contracts.FieldError;
 import io.metaloop.contracts.InvalidMessageException;
 import io.metaloop.contracts.JobEvent;
 import io.metaloop.contracts.Topics;
 import io.metaloop.contracts.TrainJob;
+import io.metaloop.contracts.spec.Checks;
+import io.metaloop.contracts.spec.EvaluationSpec;
+import io.metaloop.datasets.augment.Augmenter;
 import io.metaloop.messaging.MessagePublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.Producer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * The experiment life cycle: a submission becomes a stored record and a job on the queue; job
- * events and evaluation results move the record on; a trained model is sent for evaluation.
+ * events and evaluation results move the record on; a trained model is sent for evaluation — the
+ * whole test split, or, for a few-shot test, its trials cut into shards that any evaluator replica
+ * may take.
  */
 @ApplicationScoped
 public class ExperimentService {
     private static final Logger LOG = Logger.getLogger(ExperimentService.class);
-    static final String EVALUATION_SPLIT = "test";
 
     private final ExperimentStore store;
     private final DatasetCatalogClient datasets;
+    private final EpisodeSamplerClient sampler;
     private final MessagePublisher publisher;
+    private final int trialsPerShard;
     private final Clock clock = Clock.systemUTC();
 
-    public ExperimentService(ExperimentStore store, DatasetCatalogClient datasets, Producer<String, byte[]> producer) {
+    public ExperimentService(ExperimentStore store, DatasetCatalogClient datasets, EpisodeSamplerClient sampler,
+                             Producer<String, byte[]> producer,
+                             @ConfigProperty(name = "metaloop.gateway.trials-per-shard", defaultValue = "100") int trialsPerShard) {
         this.store = store;
         this.datasets = datasets;
+        this.sampler = sampler;
         this.publisher = new MessagePublisher(producer);
+        if (trialsPerShard < 1) {
+            throw new IllegalArgumentException("metaloop.gateway.trials-per-shard must be >= 1, got " + trialsPerShard);
+        }
+        this.trialsPerShard = trialsPerShard;
     }
 
+    /**
+     * Checks the spec against its dataset (splits, image shape, episode shapes the splits can fill),
+     * stores the experiment and queues its training job.
+     *
+     * @throws InvalidMessageException naming every field at fault
+     */
     public ExperimentRecord submit(ExperimentSpec spec) {
-        DatasetInfo dataset = datasets.find(spec.dataset()).orElseThrow(() -> new InvalidMessageException("dataset",
-                "unknown dataset '" + spec.dataset() + "'; known: " + datasets.names()));
-        for (String split : List.of("train", EVALUATION_SPLIT)) {
-            if (!dataset.splits().containsKey(split)) {
-                throw new InvalidMessageException(List.of(new FieldError("dataset", "dataset '" + spec.dataset()
-                        + "' has no '" + split + "' split; it has " + dataset.splits().keySet())));
-            }
-        }
-        // a crop larger than the dataset's images is caught here, not when the trainer first asks for data
-        int[] trained = new Augmenter(spec.augment(), dataset.channels(), dataset.height(), dataset.width()).outputShape();
-        if (trained[0] != dataset.channels() || trained[1] != dataset.height() || trained[2] != dataset.width()) {
-            // evaluation reads the test split as stored, so the model must train on images of that shape
-            throw new InvalidMessageException("augment", "the steps turn " + dataset.channels() + "×" + dataset.height()
-                    + "×" + dataset.width() + " images into " + trained[0] + "×" + trained[1] + "×" + trained[2]
-                    + "; training must keep the shape the model is evaluated on");
-        }
+        DatasetInfo dataset = dataset(spec.dataset());
+        checkAgainstDataset(spec, dataset);
         String id = "exp-" + UUID.randomUUID().toString().substring(0, 12);
         ExperimentRecord record = store.save(ExperimentRecord.queued(id, spec, clock.instant()));
         try {
@@ -66,8 +74,62 @@ public class ExperimentService {
                     "could not queue the job: " + e.getMessage(), clock.instant())));
             throw e;
         }
-        LOG.infof("queued %s: %s", id, spec);
+        LOG.infof("queued %s: %s %s on %s", id, spec.method(), spec.backbone(), spec.dataset());
         return record;
+    }
+
+    private DatasetInfo dataset(String name) {
+        return datasets.find(name).orElseThrow(() -> new InvalidMessageException("dataset",
+                "unknown dataset '" + name + "'; known: " + datasets.names()));
+    }
+
+    /** What only the catalogue can tell: the splits exist, the shapes fit, the episodes can be drawn. */
+    static void checkAgainstDataset(ExperimentSpec spec, DatasetInfo dataset) {
+        Checks c = new Checks();
+        checkSplit(c, "splits.train", spec.splits().train(), dataset);
+        checkSplit(c, spec.evaluation() != null ? "evaluation.split" : "splits.test",
+                spec.evaluation() != null ? spec.evaluation().split() : spec.splits().test(), dataset);
+        if (spec.splits().validation() != null) {
+            checkSplit(c, "splits.validation", spec.splits().validation(), dataset);
+        }
+        if (spec.normalize() != null && spec.normalize().channels() != dataset.channels()) {
+            c.add("normalize.mean", "has " + spec.normalize().channels() + " channels; " + spec.dataset() + " images have "
+                    + dataset.channels());
+        }
+        if (!c.ok()) {
+            throw new InvalidMessageException(c.errors());
+        }
+        // a crop larger than the dataset's images is caught here, not when the trainer first asks for data
+        int[] trained = new Augmenter(spec.augment(), dataset.channels(), dataset.height(), dataset.width()).outputShape();
+        if (trained[0] != dataset.channels() || trained[1] != dataset.height() || trained[2] != dataset.width()) {
+            // evaluation reads the test split as stored, so the model must train on images of that shape
+            throw new InvalidMessageException("augment", "the steps turn " + dataset.channels() + "×" + dataset.height()
+                    + "×" + dataset.width() + " images into " + trained[0] + "×" + trained[1] + "×" + trained[2]
+                    + "; training must keep the shape the model is evaluated on");
+        }
+        if (spec.isEpisodic()) {
+            var e = spec.episodes();
+            dataset.episodeProblem(spec.splits().train(), e.ways(), e.shots(), e.queries())
+                    .ifPresent(p -> c.add("episodes", p));
+            if (spec.validation() != null) {
+                var v = spec.validation();
+                dataset.episodeProblem(spec.splits().validation(), v.ways(), v.shots(), v.queries())
+                        .ifPresent(p -> c.add("validation", p));
+            }
+        }
+        if (spec.evaluation() != null) {
+            EvaluationSpec ev = spec.evaluation();
+            dataset.episodeProblem(ev.split(), ev.ways(), ev.shots(), ev.queries()).ifPresent(p -> c.add("evaluation", p));
+        }
+        if (!c.ok()) {
+            throw new InvalidMessageException(c.errors());
+        }
+    }
+
+    private static void checkSplit(Checks c, String field, String split, DatasetInfo dataset) {
+        if (!dataset.splits().containsKey(split)) {
+            c.add(field, "dataset '" + dataset.name() + "' has no split '" + split + "'; it has " + dataset.splits().keySet());
+        }
     }
 
     public Optional<ExperimentRecord> get(String id) {
@@ -85,20 +147,162 @@ public class ExperimentService {
             LOG.warnf("event %s for unknown experiment %s ignored", event.type(), event.experimentId());
             return;
         }
+        // stored first: a few-shot test of the best checkpoint must see the last validation
+        Optional<ExperimentRecord> after = store.update(event.experimentId(), r -> r.apply(event));
         if (event.type() == JobEvent.Type.TRAINED && !before.get().state().isTerminal() && event.checkpointKey() != null) {
-            // the request goes out before the state change is stored: a crash in between re-sends it, never loses it
-            send(Topics.EVAL_REQUESTS, event.experimentId(), new EvalRequest(event.experimentId(),
-                    before.get().spec().dataset(), EVALUATION_SPLIT, event.checkpointKey(), clock.instant()));
+            ExperimentRecord trained = after.orElseThrow();
+            try {
+                if (trained.spec().evaluation() != null) {
+                    startFewShot(trained, trained.spec().evaluation(), true);
+                } else {
+                    send(Topics.EVAL_REQUESTS, event.experimentId(), new EvalRequest(event.experimentId(),
+                            trained.spec().dataset(), trained.spec().splits().test(), event.checkpointKey(), clock.instant()));
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s: could not start its evaluation", event.experimentId());
+                store.update(event.experimentId(), r -> r.apply(new JobEvent(event.experimentId(), JobEvent.Type.FAILED,
+                        "gateway", null, null, null, "could not start the evaluation: " + e.getMessage(), clock.instant())));
+            }
         }
-        store.update(event.experimentId(), r -> r.apply(event));
     }
 
     public void onEvalResult(EvalResult result) {
         if (store.update(result.experimentId(), r -> r.apply(result)).isEmpty()) {
             LOG.warnf("evaluation result for unknown experiment %s ignored", result.experimentId());
+        } else if (result.fewShot() != null) {
+            LOG.infof("%s: %s on %s", result.experimentId(), result.fewShot().describe(), result.fewShot().protocol().describe());
         } else {
             LOG.infof("%s: %s accuracy %.4f", result.experimentId(), result.split(), result.accuracy());
         }
+    }
+
+    /**
+     * A started few-shot evaluation: its id, the frozen protocol, how many shards it was cut into and
+     * which checkpoint it measures.
+     */
+    public record StartedEvaluation(String evaluationId, FewShotProtocol protocol, int shards, String checkpoint,
+                                    String checkpointKey) {
+    }
+
+    /**
+     * A few-shot test of a trained experiment's checkpoint, asked for after training (another shape,
+     * more trials, the prototype head on a supervised model, ...).
+     *
+     * @throws InvalidMessageException  when the evaluation does not fit the experiment or its data
+     * @throws java.util.NoSuchElementException when there is no such experiment
+     */
+    public StartedEvaluation evaluate(String experimentId, EvaluationSpec requested) {
+        ExperimentRecord record = store.get(experimentId).orElseThrow(() -> new java.util.NoSuchElementException(
+                "no experiment '" + experimentId + "'"));
+        if (record.checkpointKey() == null || record.state() == io.metaloop.contracts.ExperimentState.QUEUED
+                || record.state() == io.metaloop.contracts.ExperimentState.RUNNING) {
+            throw new InvalidMessageException("$", "experiment " + experimentId + " is " + record.state()
+                    + "; it can be evaluated once trained");
+        }
+        Checks c = new Checks();
+        requested.check("", c);
+        if (!c.ok()) {
+            throw new InvalidMessageException(c.errors());
+        }
+        ExperimentSpec spec = record.spec();
+        Object section = spec.section();
+        Integer testSteps = section instanceof io.metaloop.contracts.spec.MamlSpec m ? m.inner().testSteps()
+                : section instanceof io.metaloop.contracts.spec.ReptileSpec r ? r.testSteps() : null;
+        String batchNorm = spec.isEpisodic() ? methodBatchNorm(spec) : null;
+        if ("best".equals(requested.checkpoint()) && record.bestCheckpointKey() == null) {
+            throw new InvalidMessageException("checkpoint", "experiment " + experimentId + " has no best checkpoint (it was "
+                    + "not meta-validated); use 'last'");
+        }
+        EvaluationSpec evaluation = requested.withDefaults(spec.splits().test(), spec.episodes(), testSteps, batchNorm,
+                record.bestCheckpointKey() != null);
+        if (!spec.isEpisodic() && "method".equals(evaluation.head())) {
+            throw new InvalidMessageException("head", "a batch-trained model is tested few-shot with the prototype head");
+        }
+        return startFewShot(record, evaluation, false);
+    }
+
+    private static String methodBatchNorm(ExperimentSpec spec) {
+        Object section = spec.section();
+        if (section instanceof io.metaloop.contracts.spec.MamlSpec m) {
+            return m.batchNorm();
+        }
+        if (section instanceof io.metaloop.contracts.spec.ProtoNetSpec p) {
+            return p.batchNorm();
+        }
+        return section instanceof io.metaloop.contracts.spec.ReptileSpec r ? r.batchNorm() : null;
+    }
+
+    /** Freezes the protocol, picks the checkpoint and queues the evaluation's shards. */
+    private StartedEvaluation startFewShot(ExperimentRecord record, EvaluationSpec evaluation, boolean primary) {
+        ExperimentSpec spec = record.spec();
+        DatasetInfo dataset = dataset(spec.dataset());
+        List<FieldError> problems = new ArrayList<>();
+        if (!dataset.splits().containsKey(evaluation.split())) {
+            problems.add(new FieldError("split", "dataset '" + dataset.name() + "' has no split '" + evaluation.split()
+                    + "'; it has " + dataset.splits().keySet()));
+        }
+        dataset.episodeProblem(evaluation.split(), evaluation.ways(), evaluation.shots(), evaluation.queries())
+                .ifPresent(p -> problems.add(new FieldError("ways", p)));
+        if (!problems.isEmpty()) {
+            throw new InvalidMessageException(problems);
+        }
+        FewShotProtocol protocol = sampler.protocol("ways", spec.dataset(), evaluation.split(), evaluation.ways(),
+                evaluation.shots(), evaluation.queries(), evaluation.trials(), evaluation.seed());
+        boolean best = "best".equals(evaluation.checkpoint()) && record.bestCheckpointKey() != null;
+        String which = best ? "best" : "last";
+        String checkpointKey = best ? record.bestCheckpointKey() : record.checkpointKey();
+        String evaluationId = "ev-" + UUID.randomUUID().toString().substring(0, 12);
+        int shards = (int) ((evaluation.trials() + (long) trialsPerShard - 1) / trialsPerShard);
+        for (int s = 0; s < shards; s++) {
+            long from = (long) s * trialsPerShard;
+            long to = Math.min(evaluation.trials(), from + trialsPerShard);
+            FewShotShard shard = new FewShotShard(evaluationId, primary, evaluation, protocol, spec, dataset, which, from, to,
+                    shards);
+            send(Topics.EVAL_REQUESTS, record.id(), new EvalRequest(record.id(), spec.dataset(), evaluation.split(),
+                    checkpointKey, clock.instant(), shard));
+        }
+        LOG.infof("%s: evaluation %s of the %s checkpoint, %s, in %d shards", record.id(), evaluationId, which,
+                protocol.describe(), shards);
+        return new StartedEvaluation(evaluationId, protocol, shards, which, checkpointKey);
+    }
+
+    /** One result on a protocol, for the side-by-side view. */
+    public record ProtocolResult(String experimentId, String method, String backbone, String evaluationId, String checkpoint,
+                                 String head, Integer innerSteps, String batchNorm, double mean, double ci95T, double ci95Z,
+                                 int trials, java.time.Instant at) {
+    }
+
+    /** A protocol with how many results were measured on it. */
+    public record ProtocolEntry(FewShotProtocol protocol, int results) {
+    }
+
+    /** Every protocol some result was measured on, with its number of results. */
+    public List<ProtocolEntry> protocols() {
+        java.util.Map<String, FewShotProtocol> byId = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (ExperimentRecord r : store.list()) {
+            for (EvalResult e : r.evaluations()) {
+                byId.putIfAbsent(e.fewShot().protocol().id(), e.fewShot().protocol());
+                counts.merge(e.fewShot().protocol().id(), 1, Integer::sum);
+            }
+        }
+        return byId.values().stream().map(p -> new ProtocolEntry(p, counts.get(p.id()))).toList();
+    }
+
+    /** All results measured on one protocol, best mean first. */
+    public List<ProtocolResult> results(String protocolId) {
+        List<ProtocolResult> out = new ArrayList<>();
+        for (ExperimentRecord r : store.list()) {
+            for (EvalResult e : r.evaluations()) {
+                var f = e.fewShot();
+                if (f.protocol().id().equals(protocolId)) {
+                    out.add(new ProtocolResult(r.id(), r.spec().method(), r.spec().backbone(), f.evaluationId(), f.checkpoint(),
+                            f.head(), f.innerSteps(), f.batchNorm(), f.mean(), f.ci95T(), f.ci95Z(), f.trials(), e.at()));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingDouble(ProtocolResult::mean).reversed());
+        return out;
     }
 
     private void send(String topic, String key, Object message) {

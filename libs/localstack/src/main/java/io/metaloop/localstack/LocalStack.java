@@ -144,7 +144,8 @@ public final class LocalStack implements AutoCloseable {
     private List<String> serviceCommand(ProjectLayout layout, String service, int port, Map<String, Integer> ports) {
         boolean computes = service.equals("trainer-service") || service.equals("evaluator-service");
         List<String> cmd = new ArrayList<>(List.of(ProjectLayout.javaBinary().toString(), marker,
-                "-Xms64m", computes || service.equals("dataset-service") ? "-Xmx1g" : "-Xmx256m",
+                "-Xms64m", computes || service.equals("dataset-service") ? "-Xmx1g"
+                        : service.equals("gateway") ? "-Xmx512m" : "-Xmx256m", // the gateway converts task uploads
                 "-XX:+UseSerialGC", "-Djava.awt.headless=true",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
@@ -155,6 +156,9 @@ public final class LocalStack implements AutoCloseable {
                 "-Dmetaloop.s3.bucket=" + BUCKET));
         if (service.equals("gateway") && ports.containsKey("dataset-service")) {
             cmd.add("-Dmetaloop.dataset-service.url=http://127.0.0.1:" + ports.get("dataset-service"));
+        }
+        if (service.equals("gateway") && ports.containsKey("episode-sampler")) {
+            cmd.add("-Dmetaloop.episode-sampler.url=http://127.0.0.1:" + ports.get("episode-sampler"));
         }
         if (service.equals("dataset-service")) {
             cmd.add("-Dmetaloop.datasets.bundled-dir=" + layout.bundledData());

@@ -8,8 +8,12 @@ package io.metaloop.storage;
  * datasets/&lt;name&gt;/&lt;import&gt;/&lt;split&gt;/shard-NNNNN.mlbf   canonical shards of one import (frames, CRC32C)
  * checkpoints/&lt;experiment&gt;/epoch-NNNN.ckpt       checkpoint after NNNN epochs (SHA-256-sealed zip)
  * checkpoints/&lt;experiment&gt;/epoch-NNNN-batch-BBBBBBB.ckpt  inside epoch NNNN, BBBBBBB batches in (kept until the next)
- * checkpoints/&lt;experiment&gt;/latest.json          pointer to the newest complete checkpoint
- * reports/&lt;experiment&gt;/evaluation.json         evaluation results
+ * checkpoints/&lt;experiment&gt;/latest.json          pointer to the newest complete checkpoint ("last")
+ * checkpoints/&lt;experiment&gt;/best.json            pointer to the best meta-validated epoch's checkpoint, with its score
+ * reports/&lt;experiment&gt;/evaluation.json         whole-split evaluation result
+ * reports/&lt;experiment&gt;/&lt;evaluation&gt;/shard-FFFFFFF-TTTTTTT.json  per-trial results of trials [F, T) of a few-shot test
+ * reports/&lt;experiment&gt;/&lt;evaluation&gt;/report.json  the merged few-shot report: protocol, settings, summary, every trial
+ * tasks/&lt;task&gt;/episode.mlbf, tasks/&lt;task&gt;/task.json, tasks/&lt;task&gt;/result.json   a user's own task and its predictions
  * </pre>
  */
 public final class ObjectKeys {
@@ -35,6 +39,44 @@ public final class ObjectKeys {
 
     public static String latestCheckpoint(String experimentId) {
         return "checkpoints/" + experimentId + "/latest.json";
+    }
+
+    public static String bestCheckpoint(String experimentId) {
+        return "checkpoints/" + experimentId + "/best.json";
+    }
+
+    /** The folder of one few-shot evaluation's shards and report. */
+    public static String fewShotEvaluation(String experimentId, String evaluationId) {
+        return "reports/" + experimentId + "/" + evaluationId + "/";
+    }
+
+    /** Trials [from, to) of a few-shot evaluation; names sort in trial order. */
+    public static String fewShotShard(String experimentId, String evaluationId, long fromTrial, long toTrial) {
+        return String.format("%sshard-%07d-%07d.json", fewShotEvaluation(experimentId, evaluationId), fromTrial, toTrial);
+    }
+
+    public static String fewShotReport(String experimentId, String evaluationId) {
+        return fewShotEvaluation(experimentId, evaluationId) + "report.json";
+    }
+
+    /** The folder of a user's own task. */
+    public static String task(String taskId) {
+        return "tasks/" + taskId + "/";
+    }
+
+    /** A user's task as one frame: support images, then queries, converted to the model's image shape. */
+    public static String taskEpisode(String taskId) {
+        return task(taskId) + "episode.mlbf";
+    }
+
+    /** A user's task as asked for: the evaluation request with its task part (JSON). */
+    public static String taskRequest(String taskId) {
+        return task(taskId) + "task.json";
+    }
+
+    /** The predictions on a user's task, or why there are none (JSON, written by the evaluator). */
+    public static String taskResult(String taskId) {
+        return task(taskId) + "result.json";
     }
 
     public static String evaluationReport(String experimentId) {

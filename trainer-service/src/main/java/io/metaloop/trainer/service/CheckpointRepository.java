@@ -57,6 +57,39 @@ public class CheckpointRepository implements CheckpointStore {
         return key;
     }
 
+    /**
+     * The best meta-validation so far is recorded in {@code best.json} beside {@code latest.json}:
+     * the key of that epoch's checkpoint (kept, like every end-of-epoch one) and its score.
+     */
+    @Override
+    public void markBest(String experimentId, String key, int epochsDone, io.metaloop.learning.train.Validation.Score score) {
+        Map<String, Object> pointer = new LinkedHashMap<>();
+        pointer.put("key", key);
+        pointer.put("epochsDone", epochsDone);
+        pointer.put("accuracy", score.accuracy());
+        pointer.put("ci95", score.ci95());
+        pointer.put("trials", score.trials());
+        try {
+            store.put(ObjectKeys.bestCheckpoint(experimentId), JSON.writeValueAsBytes(pointer), "application/json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The score in {@code best.json}, if the experiment has one. */
+    @Override
+    public java.util.OptionalDouble bestScore(String experimentId) {
+        return store.get(ObjectKeys.bestCheckpoint(experimentId)).map(bytes -> {
+            try {
+                JsonNode accuracy = JSON.readTree(bytes).get("accuracy");
+                return accuracy != null && accuracy.isNumber() ? java.util.OptionalDouble.of(accuracy.asDouble())
+                        : java.util.OptionalDouble.empty();
+            } catch (IOException e) {
+                throw new CheckpointException(ObjectKeys.bestCheckpoint(experimentId) + " is not valid JSON: " + e.getMessage(), e);
+            }
+        }).orElse(java.util.OptionalDouble.empty());
+    }
+
     /** The newest complete checkpoint of an experiment, to resume from; a corrupt one is an error, not a fresh start. */
     public Optional<Checkpoint> latest(String experimentId) {
         String pointerKey = ObjectKeys.latestCheckpoint(experimentId);

@@ -1,6 +1,16 @@
 package io.metaloop.trainer.service;
 
 import io.metaloop.contracts.DatasetInfo;
+import io.metaloop.contracts.ExperimentSpec;
+import io.metaloop.contracts.frame.BatchFrame;
+import io.metaloop.contracts.spec.EpisodeSpec;
+import io.metaloop.contracts.spec.ValidationSpec;
+import io.metaloop.learning.eval.FewShotValidation;
+import io.metaloop.learning.train.BatchSource;
+import io.metaloop.learning.train.Validation;
+import io.metaloop.messaging.EpisodeStream;
+import java.util.ArrayList;
+import java.util.List;
 import io.metaloop.contracts.JobEvent;
 import io.metaloop.contracts.Progress;
 import io.metaloop.contracts.TrainJob;
@@ -8,7 +18,6 @@ import io.metaloop.learning.checkpoint.Checkpoint;
 import io.metaloop.learning.checkpoint.TrainingPosition;
 import io.metaloop.learning.method.Methods;
 import io.metaloop.learning.method.TrainingMethod;
-import io.metaloop.learning.model.ModelSpec;
 import io.metaloop.learning.train.PrefetchingBatchSource;
 import io.metaloop.learning.train.TrainingLoop;
 import io.metaloop.messaging.BatchQuery;
@@ -28,8 +37,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs one training job: builds the method, resumes from the experiment's latest checkpoint if
- * there is one, streams the training split over Kafka, and reports STARTED, PROGRESS,
- * EPOCH_COMPLETED and TRAINED (or FAILED) events. A job interrupted by a shutdown goes back on
+ * there is one, streams the training split over Kafka (batches, or meta-batches of episodes for
+ * few-shot methods, meta-validated after every epoch when the experiment asks), and reports
+ * STARTED, PROGRESS, EPOCH_COMPLETED, VALIDATED and TRAINED (or FAILED) events. A job interrupted by a shutdown goes back on
  * the queue. (A replica killed outright cannot do that; see the README's known limits.)
  */
 @ApplicationScoped
@@ -46,6 +56,56 @@ public class JobRunner {
     private final TrainerMetrics metrics;
     private final TrainerConfig config;
     private final Clock clock = Clock.systemUTC();
+
+    /** Where a job's training data comes from, and its meta-validation when it has one; closing deletes the streams. */
+    private record TrainingData(BatchSource source, Validation validation, List<AutoCloseable> streams) implements AutoCloseable {
+        @Override
+        public void close() {
+            for (AutoCloseable stream : streams) {
+                try {
+                    stream.close();
+                } catch (Exception e) {
+                    LOG.warnf("could not close a data stream: %s", e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * Batches of the training split for batch-trained methods; for few-shot methods, meta-batches of
+     * episodes of the training split and, with meta-validation, the validation split's fixed episodes.
+     */
+    private TrainingData trainingData(TrainJob job, PullStream.Settings settings) {
+        ExperimentSpec spec = job.spec();
+        DatasetInfo data = job.dataset();
+        String prefix = job.experimentId() + "-" + job.attempt();
+        if (!spec.isEpisodic()) {
+            BatchQuery query = new BatchQuery(prefix + "-train", data.name(), spec.splits().train(), spec.seed(),
+                    spec.batchSize(), true, true, spec.augment());
+            BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected);
+            return new TrainingData(new KafkaBatchSource(stream), null, List.of(stream));
+        }
+        EpisodeSpec episodes = spec.episodes();
+        EpisodeStream train = new EpisodeStream(clients, producer, admin, new EpisodeStream.Query(prefix + "-train", data.name(),
+                spec.splits().train(), spec.seed(), episodes.ways(), episodes.shots(), episodes.queries(), spec.augment()),
+                settings, metrics::rejected);
+        List<AutoCloseable> streams = new ArrayList<>(List.of(train));
+        Validation validation = null;
+        ValidationSpec v = spec.validation();
+        if (v != null) {
+            EpisodeStream val = new EpisodeStream(clients, producer, admin, new EpisodeStream.Query(prefix + "-val", data.name(),
+                    spec.splits().validation(), v.seed(), v.ways(), v.shots(), v.queries()), settings, metrics::rejected);
+            streams.add(val);
+            validation = new FewShotValidation((from, to, consumer) -> {
+                PullStream.Reader reader = val.trials(from, to);
+                for (BatchFrame frame; (frame = reader.next()) != null; ) {
+                    consumer.accept(frame);
+                }
+            }, spec);
+        }
+        return new TrainingData(new KafkaEpisodeSource(train, episodes.metaBatch(), episodes.metaBatchesPerEpoch()),
+                validation, streams);
+    }
 
     public JobRunner(KafkaClients clients, Producer<String, byte[]> producer, Admin admin,
                      CheckpointRepository checkpoints, JobEventPublisher events, TrainerMetrics metrics,
@@ -73,13 +133,12 @@ public class JobRunner {
 
     public void run(TrainJob job, String worker) throws InterruptedException {
         String id = job.experimentId();
-        int epochs = job.spec().epochs();
+        ExperimentSpec spec = job.spec();
+        int epochs = spec.epochs();
         metrics.busy(true);
         try {
             DatasetInfo data = job.dataset();
-            ModelSpec model = new ModelSpec(job.spec().backbone(), data.channels(), data.height(), data.width(),
-                    data.classes().size());
-            TrainingMethod method = Methods.create(job.spec().method(), model, job.spec().learningRate(), job.spec().seed());
+            TrainingMethod method = Methods.create(spec, data);
             TrainingPosition start = TrainingPosition.START;
             Optional<Checkpoint> resume = checkpoints.latest(id);
             if (resume.isPresent()) {
@@ -87,19 +146,18 @@ public class JobRunner {
                 start = resume.get().position();
                 LOG.infof("%s: resuming at %s", id, start);
             }
-            events.publish(new JobEvent(id, JobEvent.Type.STARTED, worker, new Progress(start.epochsDone(), epochs, start.batch(), 0),
-                    null, null, null, clock.instant()));
-            BatchQuery query = new BatchQuery(id + "-train-" + job.attempt(), data.name(), "train", job.spec().seed(),
-                    job.spec().batchSize(), true, true, job.spec().augment());
+            events.publish(new JobEvent(id, JobEvent.Type.STARTED, worker, new Progress(start.epochsDone(), epochs, start.batch(),
+                    Math.max(0, spec.stepsPerEpochIfKnown())), null, null, null, clock.instant()));
             PullStream.Settings settings = new PullStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
                     Duration.ofMinutes(3));
             ProgressReporter reporter = new ProgressReporter(id, worker, epochs, config.progressInterval(), events, metrics, clock);
             String finalKey;
-            try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected);
-                 PrefetchingBatchSource batches = new PrefetchingBatchSource(new KafkaBatchSource(stream),
-                         DECODED_AHEAD, epochs - 1)) {
-                TrainingLoop loop = new TrainingLoop(method, batches, checkpoints, reporter, config.checkpointInterval());
-                finalKey = loop.run(id, start, epochs);
+            try (TrainingData training = trainingData(job, settings)) {
+                try (PrefetchingBatchSource batches = new PrefetchingBatchSource(training.source(), DECODED_AHEAD, epochs - 1)) {
+                    TrainingLoop loop = new TrainingLoop(method, batches, checkpoints, reporter, config.checkpointInterval(),
+                            training.validation());
+                    finalKey = loop.run(id, start, epochs);
+                }
             }
             if (finalKey == null) {
                 finalKey = checkpoints.save(method.checkpoint(id, TrainingPosition.epochStart(epochs)));

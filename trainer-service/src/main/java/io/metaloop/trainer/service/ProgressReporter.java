@@ -30,6 +30,7 @@ final class ProgressReporter implements TrainingListener {
     private long windowWait;
     private TrainingMetrics last;
     private long stepsPerEpoch;
+    private String lastEpochCheckpoint;
 
     ProgressReporter(String experimentId, String worker, int epochs, Duration interval, JobEventPublisher events,
                      TrainerMetrics metrics, Clock clock) {
@@ -60,11 +61,21 @@ final class ProgressReporter implements TrainingListener {
     @Override
     public void onEpochEnd(int epochsDone, long stepsPerEpoch, String checkpointKey) {
         this.stepsPerEpoch = stepsPerEpoch;
+        this.lastEpochCheckpoint = checkpointKey;
         if (windowSteps > 0) {
             flush();
         }
         events.publish(new JobEvent(experimentId, JobEvent.Type.EPOCH_COMPLETED, worker,
                 new Progress(epochsDone, epochs, 0, stepsPerEpoch), last, checkpointKey, null, clock.instant()));
+    }
+
+    /** A meta-validation of the epoch whose checkpoint was reported last: a VALIDATED event. */
+    @Override
+    public void onValidation(int epochsDone, io.metaloop.learning.train.Validation.Score score, boolean best) {
+        metrics.validated(score.accuracy());
+        events.publish(new JobEvent(experimentId, JobEvent.Type.VALIDATED, worker, null, null, lastEpochCheckpoint, null,
+                clock.instant(), new io.metaloop.contracts.ValidationPoint(epochsDone, score.accuracy(),
+                Double.isNaN(score.ci95()) ? 0 : score.ci95(), score.trials(), score.seconds(), best, lastEpochCheckpoint)));
     }
 
     /** Batches per epoch, known once an epoch has ended (0 before). */

@@ -21,6 +21,7 @@ public class TrainerMetrics {
     private volatile double loss = Double.NaN;
     private volatile double imagesPerSecond;
     private volatile int busy;
+    private volatile double validationAccuracy = Double.NaN;
 
     public TrainerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,6 +35,8 @@ public class TrainerMetrics {
         Gauge.builder("metaloop.trainer.images.per.second", this, m -> m.imagesPerSecond)
                 .description("Training throughput, last report").register(registry);
         Gauge.builder("metaloop.trainer.busy", this, m -> m.busy).description("1 while a job runs").register(registry);
+        Gauge.builder("metaloop.trainer.validation.accuracy", this, m -> m.validationAccuracy)
+                .description("Mean accuracy of the last meta-validation (few-shot methods)").register(registry);
     }
 
     void recordStep(long dataWaitNanos, long computeNanos, int batchImages) {
@@ -45,6 +48,10 @@ public class TrainerMetrics {
     void report(double meanLoss, double throughput) {
         this.loss = meanLoss;
         this.imagesPerSecond = throughput;
+    }
+
+    void validated(double accuracy) {
+        validationAccuracy = accuracy;
     }
 
     void busy(boolean running) {

@@ -100,6 +100,30 @@ public final class ImageDecoding {
         }
     }
 
+    /**
+     * Decodes any supported image (PNG, JPEG, BMP, GIF; grey, palette, RGB or RGBA; any size up to
+     * {@link #MAX_PIXELS}) into exactly {@code channels×height×width} uint8 pixels, channel-major:
+     * grey becomes RGB by replicating its value, colour (RGB, RGBA, palette) becomes grey by the
+     * ITU-R BT.601 luma of {@link #luma}, alpha is dropped, and the image is resized to
+     * {@code height×width} with {@link #resize} (area averaging down, bilinear up, integer
+     * arithmetic; the aspect ratio is not kept).
+     *
+     * @param encoded  the file's bytes
+     * @param channels 1 (grey) or 3 (RGB)
+     * @param height   rows of the result, at least 1
+     * @param width    columns of the result, at least 1
+     * @param name     the file or archive entry, for error messages
+     * @throws DatasetFormatException   naming {@code name} (and the byte offset where known) when the bytes
+     *                                  are not a readable image
+     * @throws IllegalArgumentException when channels is not 1 or 3, or the size is not positive
+     */
+    public static Pixels decodeTo(byte[] encoded, int channels, int height, int width, String name) {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("bad target size " + height + "×" + width);
+        }
+        return resize(decode(encoded, channels, name), height, width);
+    }
+
     /** Decodes and, when {@code side > 0}, resizes to {@code side×side} (see {@link #resize}). */
     public static Pixels decodeSquare(byte[] encoded, int channels, int side, String name) {
         Pixels p = decode(encoded, channels, name);
