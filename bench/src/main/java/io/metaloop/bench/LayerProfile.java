@@ -73,10 +73,20 @@ final class LayerProfile {
         }
     }
 
+    /** The layers inside nested sequences, in order (a residual block counts as one). */
+    private static List<Layer> leaves(Layer layer) {
+        if (!(layer instanceof Sequential sequence)) {
+            return List.of(layer);
+        }
+        List<Layer> out = new ArrayList<>();
+        sequence.layers().forEach(child -> out.addAll(leaves(child)));
+        return out;
+    }
+
     static void print(TrainStepBench.Config c, int timed) {
         Backbone backbone = Backbones.create(c.backbone(), c.channels(), c.side(), c.side());
         List<Timed> timedLayers = new ArrayList<>();
-        for (Layer layer : ((Sequential) backbone.layer()).layers()) {
+        for (Layer layer : leaves(backbone.layer())) {
             timedLayers.add(new Timed(layer));
         }
         timedLayers.add(new Timed(new Linear(backbone.featureSize(), c.classes())));

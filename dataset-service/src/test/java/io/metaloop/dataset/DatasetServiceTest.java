@@ -29,6 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +135,9 @@ class DatasetServiceTest {
                 .body("error", containsString("line 2, column 1: malformed JSON"));
         // the failed imports left the first one in place
         given().when().get("/api/v1/datasets/omniglot-split").then().statusCode(200)
-                .body("splits.train", equalTo(114 * 20));
+                .body("splits.train", equalTo(114 * 20))
+                .body("splitClasses", equalTo(Map.of("train", Map.of("classes", 114, "smallestClass", 20),
+                        "test", Map.of("classes", 22, "smallestClass", 20))));
     }
 
     @Test
