@@ -361,7 +361,7 @@ public final class FewShotBench {
     static void evalScaling(Map<String, String> o) throws Exception {
         int trials = Integer.parseInt(o.getOrDefault("trials", "6000"));
         int half = trials / 2;
-        System.out.printf("%n%d-trial evaluation: MAML (ConvNet4-32 at 28 px, 10 test inner steps, transductive), 5-way 1-shot "
+        System.out.printf("%n%d-trial evaluation: MAML (ConvNet4-32 at 28 px, 3 test inner steps, transductive), 5-way 1-shot "
                 + "15-query trials of the bundled Omniglot's test alphabets; each worker a JVM scoring its own trial range%n", trials);
         Map<String, List<List<String>>> setups = new LinkedHashMap<>();
         setups.put("1 worker, all cores", List.of(javaCommand("eval-worker", "--from", "0", "--to", String.valueOf(trials))));
@@ -420,7 +420,7 @@ public final class FewShotBench {
         String spec = """
                 {"method": "maml", "dataset": "omniglot", "backbone": "convnet4", "epochs": 1, "seed": 1,
                  "episodes": {"ways": 5, "shots": 1, "queries": 15},
-                 "maml": {"inner": {"steps": 5, "testSteps": 10, "encoderLr": 0.1, "classifierLr": 0.1}}}""";
+                 "maml": {"inner": {"steps": 1, "testSteps": 3, "encoderLr": 0.4, "classifierLr": 0.4}}}""";
         ExperimentSpec experiment = Json.readStrict(spec.getBytes(StandardCharsets.UTF_8), ExperimentSpec.class);
         DatasetInfo info = new DatasetInfo("omniglot", 1, 28, 28, List.of(new DatasetInfo.Level("character",
                 java.util.stream.IntStream.range(0, 968).mapToObj(i -> "c" + i).toList())), Map.of("test", (long) test.count()));

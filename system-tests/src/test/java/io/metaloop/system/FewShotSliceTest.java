@@ -71,31 +71,9 @@ class FewShotSliceTest {
     }
 
     private static ExperimentRecord await(String id, Predicate<ExperimentRecord> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ExperimentRecord last = null;
-        while (System.nanoTime() < deadline) {
-            stack.deadPart().ifPresent(d -> {
-                throw new AssertionError(d);
-            });
-            HttpResponse<String> r = Http.get(gateway + "/api/v1/experiments/" + id);
-            assertEquals(200, r.statusCode(), r.body());
-            last = Json.read(r.body(), ExperimentRecord.class);
-            if (condition.test(last)) {
-                return last;
-            }
-            sleep(500);
-        }
-        throw new AssertionError("experiment " + id + " did not get there in " + timeout + "; last: " + last);
+        return Experiments.await(stack, gateway, id, condition, timeout);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
     private static ExperimentRecord submit(String body) {
         HttpResponse<String> created = Http.postJson(gateway + "/api/v1/experiments", body);

@@ -65,21 +65,7 @@ class WholeSliceTest {
     }
 
     private static ExperimentRecord await(String id, Predicate<ExperimentRecord> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ExperimentRecord last = null;
-        while (System.nanoTime() < deadline) {
-            stack.deadPart().ifPresent(d -> {
-                throw new AssertionError(d);
-            });
-            HttpResponse<String> r = Http.get(gateway + "/api/v1/experiments/" + id);
-            assertEquals(200, r.statusCode(), r.body());
-            last = Json.read(r.body(), ExperimentRecord.class);
-            if (condition.test(last)) {
-                return last;
-            }
-            sleep(500);
-        }
-        throw new AssertionError("experiment " + id + " did not get there in " + timeout + "; last: " + last);
+        return Experiments.await(stack, gateway, id, condition, timeout);
     }
 
     @Test
@@ -187,7 +173,7 @@ class WholeSliceTest {
         double gatewayRejected = 0;
         // a counter appears on /q/metrics with its first increment: absent (NaN) counts as 0
         while (System.nanoTime() < deadline && !(trainerRejected >= 1 && gatewayRejected >= 1)) {
-            sleep(500);
+            Experiments.sleep(500);
             trainerRejected = Http.metric(Http.get(trainer).body(), "metaloop_rejected_records_total{topic=\"metaloop.jobs\"}");
             gatewayRejected = Http.metric(Http.get(gatewayMetrics).body(),
                     "metaloop_rejected_records_total{topic=\"metaloop.job-events\"}");
@@ -264,12 +250,4 @@ class WholeSliceTest {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -5,8 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Hessian-vector products H·v of a network's loss, as second-order MAML needs them: the
- * meta-gradient through an inner step θ' = θ − α∇L(θ) is (I − αH(θ))·∇L'(θ').
+ * Hessian-vector products H·v of a network's loss by central differences of gradients. Second-order
+ * MAML uses exact ones (the layers' forward-mode derivatives, {@link Network#forwardTangent}); this
+ * class remains as an independent check of them, and for losses without forward-mode derivatives.
  *
  * <p>ND4J cannot differentiate through the hand-written backward passes, so H·v is the central
  * difference of two gradients along v (Pearlmutter's identity H·v = d/dt ∇L(θ + t·v) at t = 0):
@@ -83,58 +84,6 @@ public final class HessianVectorProduct {
             default -> throw new IllegalArgumentException("Hessian-vector products need a float or double network, not " + dataType);
         };
         return Math.cbrt(eps) * (1 + paramNorm);
-    }
-
-    /**
-     * H·v at another parameter vector (the fast weights θ_k of an inner-loop step), with the default
-     * step for that point: both gradients are computed through {@link Network#withParameters}, so
-     * {@link Network#params()} is neither read nor written; buffers and gradients are put back as
-     * {@link #apply(INDArray, double)} does. No parameter scope may be open.
-     *
-     * @param point a contiguous vector laid out like {@link Network#params()}, of the network's type; unchanged
-     */
-    public INDArray applyAt(INDArray point, INDArray v) {
-        return applyAt(point, v, defaultStep(network.dataType(), point.norm2Number().doubleValue()));
-    }
-
-    /** H·v at {@code point} from gradients at point ± step·v/‖v‖ (see {@link #applyAt(INDArray, INDArray)}). */
-    public INDArray applyAt(INDArray point, INDArray v, double step) {
-        long n = network.params().length();
-        if (v.length() != n || point.length() != n) {
-            throw new IllegalArgumentException("point has " + point.length() + " and direction " + v.length()
-                    + " elements, the network " + n + " parameters");
-        }
-        if (!(step > 0) || Double.isInfinite(step)) {
-            throw new IllegalArgumentException("step must be positive and finite, got " + step);
-        }
-        DataType type = network.dataType();
-        INDArray direction = v.castTo(DataType.DOUBLE).reshape(n); // may be v itself: not to be written
-        double vNorm = direction.norm2Number().doubleValue();
-        if (vNorm == 0) {
-            return Nd4j.zeros(type, n);
-        }
-        INDArray displacement = direction.mul(step / vNorm).castTo(type);
-        INDArray buffers = network.buffers();
-        INDArray grads = network.gradients();
-        INDArray savedBuffers = buffers.dup();
-        INDArray savedGrads = grads.dup();
-        INDArray shifted = point.dup();
-        try {
-            shifted.addi(displacement);
-            try (Network.ParameterScope ignored = network.withParameters(shifted)) {
-                gradient.computeGradient(network);
-            }
-            INDArray plus = grads.dup();
-            buffers.assign(savedBuffers);
-            shifted.assign(point).subi(displacement);
-            try (Network.ParameterScope ignored = network.withParameters(shifted)) {
-                gradient.computeGradient(network);
-            }
-            return plus.subi(grads).muli(vNorm / (2 * step));
-        } finally {
-            buffers.assign(savedBuffers);
-            grads.assign(savedGrads);
-        }
     }
 
     /** H·v with the default step for the network's data type and current parameters. */
