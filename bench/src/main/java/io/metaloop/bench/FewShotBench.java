@@ -130,8 +130,12 @@ public final class FewShotBench {
         spec.putObject("optimizer").put("name", "adam").put("learningRate", outerLr);
         spec.putObject("evaluation").put("ways", testWays).put("shots", testShots).put("queries", testQueries)
                 .put("trials", trials);
+        boolean reptile = method.equals("reptile");
         if (protonet) {
             spec.putObject("protonet").put("batchNorm", o.getOrDefault("batch-norm", "inductive"));
+        } else if (reptile) {
+            spec.putObject("reptile").put("steps", innerSteps).put("testSteps", testInnerSteps).put("innerLr", innerLr);
+            spec.with("optimizer").put("name", "sgd").put("momentum", 0);
         } else {
             ObjectNode section = spec.putObject(method);
             section.putObject("inner").put("steps", innerSteps).put("testSteps", testInnerSteps).put("encoderLr", innerLr)
@@ -204,7 +208,7 @@ public final class FewShotBench {
         double testSeconds = (System.nanoTime() - testStart) / 1e9;
         AccuracySummary ours = AccuracySummary.of(accuracies, 0);
 
-        JsonNode torch = runTorch(List.of("train", "--data", dir.toString(), "--threads",
+        JsonNode torch = reptile ? null : runTorch(List.of("train", "--data", dir.toString(), "--threads",
                 String.valueOf(Runtime.getRuntime().availableProcessors())));
         System.out.printf("%n%s on Omniglot (bundled: %d training classes, %d test classes of unseen alphabets, 28 px),%n",
                 method, Arrays.stream(EpisodeFrames.primaryLabels(train)).distinct().count(),

@@ -111,7 +111,7 @@ public final class LocalStack implements AutoCloseable {
             progress.accept("starting " + service + " on 127.0.0.1:" + port);
             List<String> command = serviceCommand(layout, service, port, ports);
             serviceCommands.put(service, command);
-            ManagedProcess p = ManagedProcess.start(service, command, Map.of(), runDir,
+            ManagedProcess p = ManagedProcess.start(service, command, serviceEnvironment(), runDir,
                     runDir.resolve("logs").resolve(service + ".log"));
             started.put(service, p);
             register(service, port, "http://127.0.0.1:" + port, p);
@@ -124,6 +124,18 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * The services' environment. ND4J's OpenMP threads (libgomp) spin up to 300,000 turns at each of
+     * its many barriers before sleeping; with trainer and evaluator busy at once on the same cores,
+     * each spins through the other's time slices. Measured on 2 cores (docs/measurements.md): two
+     * trainings at once took 6× as long per step with the default, 1.6× with 1,000 turns, and one
+     * alone the same. A value the user has set is kept.
+     */
+    static Map<String, String> serviceEnvironment() {
+        return System.getenv().containsKey("GOMP_SPINCOUNT") || System.getenv().containsKey("OMP_WAIT_POLICY")
+                ? Map.of() : Map.of("GOMP_SPINCOUNT", "1000");
+    }
+
     /** Stops one service and starts it again on the same port; returns once it is ready. */
     public void restart(String service) {
         List<String> command = serviceCommands.get(service);
@@ -132,7 +144,7 @@ public final class LocalStack implements AutoCloseable {
             throw new StackException(service + " is not a service of this stack");
         }
         old.stop(15_000);
-        ManagedProcess fresh = ManagedProcess.start(service, command, Map.of(), runDir, old.log());
+        ManagedProcess fresh = ManagedProcess.start(service, command, serviceEnvironment(), runDir, old.log());
         processes.put(service, fresh);
         StackState.Part part = state().part(service).orElseThrow();
         parts.replaceAll(p -> p.name().equals(service) ? new StackState.Part(service, fresh.pid(), p.port(), p.log(), p.url()) : p);

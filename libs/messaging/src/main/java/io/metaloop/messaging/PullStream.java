@@ -93,6 +93,15 @@ public final class PullStream implements AutoCloseable {
         }
     }
 
+    /**
+     * Nanoseconds the reader has waited with nothing arriving: since the later of the start of this
+     * wait and the last event (an arrival, or a resend). A frame merely not yet there after a long
+     * training step is not overdue.
+     */
+    static long silentFor(long now, long waitStart, long lastEvent) {
+        return now - Math.max(waitStart, lastEvent);
+    }
+
     public final class Reader {
         private final int epoch;
         private final Map<Long, BatchFrame> buffer = new HashMap<>();
@@ -121,6 +130,7 @@ public final class PullStream implements AutoCloseable {
                 return null;
             }
             topUp();
+            long waitStart = System.nanoTime(); // time spent by the caller between frames is not silence
             while (!buffer.containsKey(next)) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
@@ -132,11 +142,11 @@ public final class PullStream implements AutoCloseable {
                     return null;
                 }
                 long now = System.nanoTime();
-                if (now - lastArrival > settings.giveUpAfter().toNanos()) {
+                if (silentFor(now, waitStart, lastArrival) > settings.giveUpAfter().toNanos()) {
                     throw new MessagingException("no frame " + next + " of epoch " + epoch + " for "
                             + settings.giveUpAfter().toSeconds() + " s (stream " + streamId + ")");
                 }
-                if (now - lastResend > settings.resendAfter().toNanos()) {
+                if (silentFor(now, waitStart, Math.max(lastArrival, lastResend)) > settings.resendAfter().toNanos()) {
                     LOG.warn("stream {}: frame {} of epoch {} overdue, asking again", streamId, next, epoch);
                     resendMissing();
                 }
