@@ -49,11 +49,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <li>{@code accuracy}: MAML, FOMAML or ProtoNets meta-trained on the bundled Omniglot's training
  *     alphabets (28 px, rotations as classes) and tested on its test alphabets, both implementations
  *     on exactly the same training episodes (in the same order) and the same test trials, same
- *     network, configuration and budget; mean accuracy with 95% intervals.
+ *     network, configuration and budget; mean accuracy with 95% intervals. {@code reptile} runs
+ *     MetaLoop alone (the twin has no Reptile), for its accuracy and meta-step time.
  * <li>{@code speed}: the meta-step time of ConvNet4-32 at 84 px, 5-way 1-shot 15-query, 4 episodes,
  *     5 inner steps, second and first order; peak resident memory at 5, 10 and 20 inner steps, each
  *     in a fresh process.
- * <li>{@code eval}: a 6,000-trial evaluation (MAML, 10 test steps) by one worker on all cores, one
+ * <li>{@code eval}: a 6,000-trial evaluation (MAML, 3 test steps) by one worker on all cores, one
  *     worker pinned to one core, and two workers pinned to one core each (taskset), each worker a
  *     separate JVM scoring its own trial range as an evaluator replica does; the speed-up, and
  *     whether the per-trial results are identical however the trials are split.
