@@ -7,7 +7,6 @@ import io.metaloop.contracts.TrainingMetrics;
 import io.metaloop.localstack.LocalStack;
 import io.metaloop.localstack.ProjectLayout;
 import io.metaloop.localstack.StackException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -185,14 +184,7 @@ final class Demo {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new StackException("gateway unreachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted");
-        }
+        return Http.send(http, request);
     }
 
     private static void sleep(long millis) {

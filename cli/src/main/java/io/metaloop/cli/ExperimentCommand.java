@@ -82,14 +82,7 @@ final class ExperimentCommand {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new StackException("gateway unreachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted");
-        }
+        return Http.send(http, request);
     }
 
     private HttpResponse<String> post(String path, byte[] body, String mediaType) {

@@ -328,14 +328,6 @@ final class TaskCommand {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new StackException("the gateway at " + request.uri().getHost() + ":" + request.uri().getPort()
-                    + " is unreachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted");
-        }
+        return Http.send(http, request);
     }
 }

@@ -1,0 +1,31 @@
+package io.metaloop.cli;
+
+import io.metaloop.localstack.StackException;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** The commands' one way to call a service of the stack. */
+final class Http {
+    private Http() {
+    }
+
+    /**
+     * Sends {@code request} and reads the answer as text, whatever its status.
+     *
+     * @throws StackException when the service cannot be reached (naming its host and port) or the
+     *                        thread is interrupted (its flag set again)
+     */
+    static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new StackException("the service at " + request.uri().getHost() + ":" + request.uri().getPort()
+                    + " is unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        }
+    }
+}
