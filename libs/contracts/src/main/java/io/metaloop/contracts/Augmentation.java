@@ -20,7 +20,7 @@ import java.util.Map;
 public record Augmentation(@JacksonInject(value = Json.ABSENT + "preset", useInput = OptBoolean.TRUE) String preset,
                            @JacksonInject(value = Json.ABSENT + "steps", useInput = OptBoolean.TRUE) List<AugmentStep> steps,
                            int views) {
-    public static final int MAX_VIEWS = 16;
+    public static final int MAX_VIEWS = 64;
 
     /** The seed papers' training pipelines (seeds.md §2.3, §3). */
     public static final Map<String, List<AugmentStep>> PRESETS = Map.of(

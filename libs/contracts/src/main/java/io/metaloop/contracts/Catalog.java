@@ -8,13 +8,20 @@ import java.util.List;
  */
 public final class Catalog {
     /** Methods trained on batches of images. */
-    public static final List<String> BATCH_METHODS = List.of("supervised");
+    public static final List<String> BATCH_METHODS = List.of("supervised", "standard", "relational-reasoning", "simclr",
+            "rotation", "deepcluster", "deep-infomax", "random-weights");
+    /**
+     * Self-supervised methods (seeds.md §2): they pre-train a backbone without labels (an unlabeled
+     * split may train them) and are judged by linear evaluation of the learned backbone.
+     */
+    public static final List<String> SELF_SUPERVISED_METHODS = List.of("relational-reasoning", "simclr", "rotation",
+            "deepcluster", "deep-infomax", "random-weights");
     /** Few-shot methods, meta-trained on meta-batches of N-way K-shot episodes. */
     public static final List<String> EPISODIC_METHODS = List.of("maml", "fomaml", "anil", "meta-sgd", "protonet", "reptile");
     /** MAML and its variants: the gradient-based meta-learners that share the {@code maml}-style section. */
     public static final List<String> GRADIENT_META_METHODS = List.of("maml", "fomaml", "anil", "meta-sgd");
-    public static final List<String> METHODS = List.of("supervised", "maml", "fomaml", "anil", "meta-sgd", "protonet",
-            "reptile");
+    public static final List<String> METHODS = List.of("supervised", "standard", "relational-reasoning", "simclr", "rotation",
+            "deepcluster", "deep-infomax", "random-weights", "maml", "fomaml", "anil", "meta-sgd", "protonet", "reptile");
     public static final List<String> BACKBONES = List.of("conv4", "convnet4", "wide-convnet4", "resnet12", "wide-resnet12", "resnet8",
             "resnet32", "resnet56", "vgg16", "resnet18", "resnet34");
     /**
@@ -25,6 +32,10 @@ public final class Catalog {
     public static final List<String> BATCH_NORM_SETTINGS = List.of("transductive", "inductive", "inductive-episodic");
 
     private Catalog() {
+    }
+
+    public static boolean isSelfSupervised(String method) {
+        return SELF_SUPERVISED_METHODS.contains(method);
     }
 
     public static boolean isEpisodic(String method) {

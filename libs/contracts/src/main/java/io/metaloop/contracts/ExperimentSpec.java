@@ -6,6 +6,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.OptBoolean;
 import io.metaloop.contracts.spec.Checks;
+import io.metaloop.contracts.spec.DeepClusterSpec;
+import io.metaloop.contracts.spec.DeepInfoMaxSpec;
+import io.metaloop.contracts.spec.LinearEvalSpec;
+import io.metaloop.contracts.spec.RelationalReasoningSpec;
+import io.metaloop.contracts.spec.SimClrSpec;
 import io.metaloop.contracts.spec.EpisodeSpec;
 import io.metaloop.contracts.spec.EvaluationSpec;
 import io.metaloop.contracts.spec.MamlSpec;
@@ -17,6 +22,7 @@ import io.metaloop.contracts.spec.ScheduleSpec;
 import io.metaloop.contracts.spec.Splits;
 import io.metaloop.contracts.spec.ValidationSpec;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,7 +36,16 @@ import java.util.Map;
  * <p>Batch-trained methods ({@link Catalog#BATCH_METHODS}) give {@code batchSize}; few-shot methods
  * ({@link Catalog#EPISODIC_METHODS}) are specified in episodes ({@code episodes}) instead. A method's
  * section is named after it ({@code maml}, {@code fomaml}, {@code anil}, {@code meta-sgd},
- * {@code protonet}, {@code reptile}); a section of another method is refused.
+ * {@code protonet}, {@code reptile}, {@code relational-reasoning}, {@code simclr}, {@code deepcluster},
+ * {@code deep-infomax}); a section of another method is refused.
+ *
+ * <p>Self-supervised methods ({@link Catalog#SELF_SUPERVISED_METHODS}) take the seed's defaults
+ * (seeds.md §2): their optimiser (Adam 1e-3; Deep InfoMax 1e-4), their augmentation and views
+ * (relational reasoning: the SimCLR pipeline, K = 32 views; SimCLR: 2 views; rotation and
+ * DeepCluster: crop and flip; Deep InfoMax: flip), the per-dataset normalisation of the seed's
+ * datasets, and a linear evaluation of the learned backbone as their test. {@code standard}, the
+ * supervised upper bound, takes SGD 0.1 with momentum 0.9 and ×0.1 at 50 % and 75 % of the epochs.
+ * {@code random-weights} trains nothing: its epochs are 0.
  *
  * @param method     one of {@link Catalog#METHODS}
  * @param dataset    dataset name in dataset-service's catalogue
@@ -46,6 +61,8 @@ import java.util.Map;
  * @param validation meta-validation episodes, when {@code splits.validation} is set
  * @param evaluation the few-shot test (few-shot methods; for batch-trained ones it makes the test a
  *                   few-shot one with prototypes instead of split accuracy)
+ * @param linearEvaluation linear evaluation of the learned backbone (the test of self-supervised
+ *                   methods, default on for them; any batch-trained method may ask for it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(
@@ -68,15 +85,32 @@ public record ExperimentSpec(
         @JsonProperty("meta-sgd")
         @JacksonInject(value = Json.ABSENT + "meta-sgd", useInput = OptBoolean.TRUE) MamlSpec metaSgd,
         @JacksonInject(value = Json.ABSENT + "protonet", useInput = OptBoolean.TRUE) ProtoNetSpec protonet,
-        @JacksonInject(value = Json.ABSENT + "reptile", useInput = OptBoolean.TRUE) ReptileSpec reptile) {
+        @JacksonInject(value = Json.ABSENT + "reptile", useInput = OptBoolean.TRUE) ReptileSpec reptile,
+        @JsonProperty("relational-reasoning")
+        @JacksonInject(value = Json.ABSENT + "relational-reasoning", useInput = OptBoolean.TRUE)
+        RelationalReasoningSpec relationalReasoning,
+        @JacksonInject(value = Json.ABSENT + "simclr", useInput = OptBoolean.TRUE) SimClrSpec simclr,
+        @JacksonInject(value = Json.ABSENT + "deepcluster", useInput = OptBoolean.TRUE) DeepClusterSpec deepcluster,
+        @JsonProperty("deep-infomax")
+        @JacksonInject(value = Json.ABSENT + "deep-infomax", useInput = OptBoolean.TRUE) DeepInfoMaxSpec deepInfomax,
+        @JacksonInject(value = Json.ABSENT + "linearEvaluation", useInput = OptBoolean.TRUE) LinearEvalSpec linearEvaluation) {
     public static final int MAX_EPOCHS = 1000;
     public static final int MAX_BATCH_SIZE = 4096;
 
     public ExperimentSpec {
         Checks c = new Checks();
-        checkCommon(method, dataset, backbone, epochs, c);
+        boolean randomWeights = "random-weights".equals(method);
+        if (randomWeights) {
+            epochs = epochs == null ? 0 : epochs;
+            if (epochs != 0) {
+                c.add("epochs", "random weights are not trained: epochs must be 0 (or absent), got " + epochs);
+            }
+        }
+        checkCommon(method, dataset, backbone, epochs, !randomWeights, c);
         boolean episodic = method != null && Catalog.isEpisodic(method);
-        Map<String, Object> sections = sections(maml, fomaml, anil, metaSgd, protonet, reptile);
+        boolean selfSupervised = method != null && Catalog.isSelfSupervised(method);
+        Map<String, Object> sections = sections(maml, fomaml, anil, metaSgd, protonet, reptile, relationalReasoning, simclr,
+                deepcluster, deepInfomax);
         sections.forEach((name, section) -> {
             if (section != null && !name.equals(method)) {
                 c.add(name, "is the section of the method '" + name + "'; this experiment's method is '" + method + "'");
@@ -93,6 +127,24 @@ public record ExperimentSpec(
         }
         if (evaluation != null) {
             evaluation.check("evaluation", c);
+        }
+        if (linearEvaluation != null) {
+            linearEvaluation.check("linearEvaluation", c);
+            if (episodic) {
+                c.add("linearEvaluation", "few-shot methods are tested on episodes (evaluation), not by linear evaluation");
+            }
+        }
+        if (relationalReasoning != null) {
+            relationalReasoning.check("relational-reasoning", c);
+        }
+        if (simclr != null) {
+            simclr.check("simclr", c);
+        }
+        if (deepcluster != null) {
+            deepcluster.check("deepcluster", c);
+        }
+        if (deepInfomax != null) {
+            deepInfomax.check("deep-infomax", c);
         }
         if (method != null && Catalog.METHODS.contains(method) && !episodic) {
             c.required("batchSize", batchSize);
@@ -130,9 +182,26 @@ public record ExperimentSpec(
             // absent values take their defaults, so the stored spec shows what ran
             splits = (splits != null ? splits : Splits.DEFAULT).withDefaults();
             seed = seed == null ? 0L : seed;
-            augment = augment == null ? Augmentation.NONE : augment;
+            augment = augment == null ? defaultAugmentation(method) : augment;
             optimizer = (optimizer != null ? optimizer : new OptimizerSpec(null, null, null, null, null, null))
-                    .withDefaults(defaultOptimizer(method));
+                    .withDefaults(defaultOptimizer(method, epochs));
+            if (normalize == null && (selfSupervised || "standard".equals(method))) {
+                normalize = SeedNormalizations.of(dataset);
+            }
+            relationalReasoning = "relational-reasoning".equals(method)
+                    ? (relationalReasoning != null ? relationalReasoning : new RelationalReasoningSpec(null, null, null, null,
+                    null)).withDefaults() : null;
+            simclr = "simclr".equals(method) ? (simclr != null ? simclr : new SimClrSpec(null, null, null, null)).withDefaults()
+                    : null;
+            deepcluster = "deepcluster".equals(method)
+                    ? (deepcluster != null ? deepcluster : new DeepClusterSpec(null, null, null, null, null)).withDefaults() : null;
+            deepInfomax = "deep-infomax".equals(method)
+                    ? (deepInfomax != null ? deepInfomax : new DeepInfoMaxSpec(null, null)).withDefaults() : null;
+            if (linearEvaluation != null || selfSupervised) {
+                linearEvaluation = (linearEvaluation != null ? linearEvaluation : LinearEvalSpec.EMPTY)
+                        .withDefaults(dataset, splits.test(), seed, normalize);
+            }
+            checkViews(method, augment, c);
             if (episodic) {
                 episodes = (episodes != null ? episodes : new EpisodeSpec(null, null, null, null, null)).withDefaults();
                 maml = "maml".equals(method) ? orEmpty(maml).withDefaults(method) : null;
@@ -179,7 +248,7 @@ public record ExperimentSpec(
                                             long seed, Augmentation augment) {
         return new ExperimentSpec("supervised", dataset, null, backbone, seed, epochs, batchSize,
                 new OptimizerSpec("adam", learningRate, null, null, null, null), augment, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -188,16 +257,71 @@ public record ExperimentSpec(
      * step size) — the meta-step θ ← θ + ε(θ′ − θ) is SGD on θ − θ′.
      */
     public static OptimizerSpec defaultOptimizer(String method) {
+        return defaultOptimizer(method, null);
+    }
+
+    /**
+     * The default optimiser of a method for a run of {@code epochs}: as {@link #defaultOptimizer(String)},
+     * and for the self-supervised family the seed's (seeds.md §2.6, §2.9): Adam 1e-3, Deep InfoMax
+     * Adam 1e-4, {@code standard} SGD 0.1 with momentum 0.9 and ×0.1 at 50 % and 75 % of the epochs.
+     */
+    public static OptimizerSpec defaultOptimizer(String method, Integer epochs) {
         if ("reptile".equals(method)) {
             return new OptimizerSpec("sgd", 1.0, 0.0, false, 0.0, ScheduleSpec.CONSTANT);
         }
+        if ("deep-infomax".equals(method)) {
+            return new OptimizerSpec("adam", 1e-4, 0.0, false, 0.0, ScheduleSpec.CONSTANT);
+        }
+        if ("standard".equals(method)) {
+            int total = epochs == null ? 1 : epochs;
+            int half = Math.max(1, total / 2);
+            int threeQuarters = Math.max(half + 1, (total * 3) / 4);
+            return new OptimizerSpec("sgd", 0.1, 0.9, false, 0.0,
+                    new ScheduleSpec("multistep", null, List.of(half, threeQuarters), 0.1, null));
+        }
         return new OptimizerSpec("adam", 0.001, 0.0, false, 0.0, ScheduleSpec.CONSTANT);
+    }
+
+    /**
+     * The seed's training augmentation of a method (seeds.md §2.3): relational reasoning the SimCLR
+     * pipeline with K = 32 views (the paper's), SimCLR the same with 2, rotation, DeepCluster and
+     * standard random crop and flip, Deep InfoMax flip; none for the rest.
+     */
+    public static Augmentation defaultAugmentation(String method) {
+        if (method == null) {
+            return Augmentation.NONE;
+        }
+        return switch (method) {
+            case "relational-reasoning" -> Augmentation.preset("simclr", 32);
+            case "simclr" -> Augmentation.preset("simclr", 2);
+            case "rotation", "deepcluster", "standard" -> Augmentation.preset("crop-flip", 1);
+            case "deep-infomax" -> Augmentation.preset("flip", 1);
+            default -> Augmentation.NONE;
+        };
+    }
+
+    /** The views a self-supervised method works on: K ≥ 2 for relational reasoning, exactly 2 for SimCLR, else 1. */
+    private static void checkViews(String method, Augmentation augment, Checks c) {
+        if ("relational-reasoning".equals(method) && augment.views() < 2) {
+            c.add("augment.views", "relational reasoning relates K >= 2 views of each image, got " + augment.views());
+        } else if ("simclr".equals(method) && augment.views() != 2) {
+            c.add("augment.views", "SimCLR contrasts exactly 2 views of each image, got " + augment.views());
+        } else if (method != null && Catalog.isSelfSupervised(method) && !"relational-reasoning".equals(method)
+                && !"simclr".equals(method) && augment.views() != 1) {
+            c.add("augment.views", "method '" + method + "' takes one view of each image, got " + augment.views());
+        }
     }
 
     /** The method's own section (a {@link MamlSpec}, {@link ProtoNetSpec} or {@link ReptileSpec}), or null. */
     @JsonIgnore
     public Object section() {
-        return sections(maml, fomaml, anil, metaSgd, protonet, reptile).get(method);
+        return sections(maml, fomaml, anil, metaSgd, protonet, reptile, relationalReasoning, simclr, deepcluster, deepInfomax)
+                .get(method);
+    }
+
+    @JsonIgnore
+    public boolean isSelfSupervised() {
+        return Catalog.isSelfSupervised(method);
     }
 
     /** The section of MAML and its variants (whichever of maml, fomaml, anil, meta-sgd this experiment uses), or null. */
@@ -227,7 +351,18 @@ public record ExperimentSpec(
 
     private static Map<String, Object> sections(MamlSpec maml, MamlSpec fomaml, MamlSpec anil, MamlSpec metaSgd,
                                                 ProtoNetSpec protonet, ReptileSpec reptile) {
+        return sections(maml, fomaml, anil, metaSgd, protonet, reptile, null, null, null, null);
+    }
+
+    private static Map<String, Object> sections(MamlSpec maml, MamlSpec fomaml, MamlSpec anil, MamlSpec metaSgd,
+                                                ProtoNetSpec protonet, ReptileSpec reptile,
+                                                RelationalReasoningSpec relationalReasoning, SimClrSpec simclr,
+                                                DeepClusterSpec deepcluster, DeepInfoMaxSpec deepInfomax) {
         Map<String, Object> sections = new LinkedHashMap<>();
+        sections.put("relational-reasoning", relationalReasoning);
+        sections.put("simclr", simclr);
+        sections.put("deepcluster", deepcluster);
+        sections.put("deep-infomax", deepInfomax);
         sections.put("maml", maml);
         sections.put("fomaml", fomaml);
         sections.put("anil", anil);
@@ -264,7 +399,7 @@ public record ExperimentSpec(
         return null;
     }
 
-    private static void checkCommon(String method, String dataset, String backbone, Integer epochs, Checks c) {
+    private static void checkCommon(String method, String dataset, String backbone, Integer epochs, boolean trained, Checks c) {
         if (method == null) {
             c.add("method", "is required; one of " + Catalog.METHODS);
         } else if (!Catalog.METHODS.contains(method)) {
@@ -280,7 +415,9 @@ public record ExperimentSpec(
         } else if (!Catalog.BACKBONES.contains(backbone)) {
             c.add("backbone", "unknown backbone '" + backbone + "'; known: " + Catalog.BACKBONES);
         }
-        c.required("epochs", epochs);
-        c.range("epochs", epochs, 1, MAX_EPOCHS);
+        if (trained) {
+            c.required("epochs", epochs);
+            c.range("epochs", epochs, 1, MAX_EPOCHS);
+        }
     }
 }

@@ -7,6 +7,10 @@ import io.metaloop.learning.method.fewshot.Maml;
 import io.metaloop.learning.method.fewshot.MetaSgd;
 import io.metaloop.learning.method.fewshot.ProtoNet;
 import io.metaloop.learning.method.fewshot.Reptile;
+import io.metaloop.learning.method.selfsupervised.RandomWeights;
+import io.metaloop.learning.method.selfsupervised.RelationalReasoning;
+import io.metaloop.learning.method.selfsupervised.RotationNet;
+import io.metaloop.learning.method.selfsupervised.SimClr;
 import java.util.Map;
 
 /** Training methods by the name experiments use (solo-learn's registry): each built from its spec section. */
@@ -17,14 +21,19 @@ public final class Methods {
         TrainingMethod create(ExperimentSpec spec, DatasetInfo data);
     }
 
-    private static final Map<String, Factory> BY_NAME = Map.of(
-            Supervised.NAME, Supervised::create,
-            Maml.NAME, Maml::create,
-            Maml.FOMAML, Maml::create,
-            Maml.ANIL, Maml::create,
-            MetaSgd.NAME, MetaSgd::create,
-            ProtoNet.NAME, ProtoNet::create,
-            Reptile.NAME, Reptile::create);
+    private static final Map<String, Factory> BY_NAME = Map.ofEntries(
+            Map.entry(Supervised.NAME, Supervised::create),
+            Map.entry(Supervised.STANDARD, Supervised::create),
+            Map.entry(RelationalReasoning.NAME, RelationalReasoning::create),
+            Map.entry(SimClr.NAME, SimClr::create),
+            Map.entry(RotationNet.NAME, RotationNet::create),
+            Map.entry(RandomWeights.NAME, RandomWeights::create),
+            Map.entry(Maml.NAME, Maml::create),
+            Map.entry(Maml.FOMAML, Maml::create),
+            Map.entry(Maml.ANIL, Maml::create),
+            Map.entry(MetaSgd.NAME, MetaSgd::create),
+            Map.entry(ProtoNet.NAME, ProtoNet::create),
+            Map.entry(Reptile.NAME, Reptile::create));
 
     private Methods() {
     }

@@ -24,6 +24,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Supervised extends BaseMethod {
     public static final String NAME = "supervised";
+    /**
+     * The self-supervised family's upper bound (seeds.md §2.6): the same training under its own name,
+     * with the seed's defaults that {@link ExperimentSpec} fills in (SGD 0.1, momentum 0.9, ×0.1 at
+     * 50 % and 75 % of the epochs, crop and flip, the dataset's normalisation).
+     */
+    public static final String STANDARD = "standard";
 
     private final LearningRateSchedule schedule;
     private final Normalization normalization;
@@ -36,14 +42,18 @@ public final class Supervised extends BaseMethod {
     }
 
     public Supervised(ModelSpec spec, OptimizerSpec optimizer, int epochs, long seed, Normalization normalization) {
-        super(NAME, Classifier.create(spec, seed, DataType.FLOAT), Optimizers.factory(optimizer), seed);
+        this(NAME, spec, optimizer, epochs, seed, normalization);
+    }
+
+    private Supervised(String name, ModelSpec spec, OptimizerSpec optimizer, int epochs, long seed, Normalization normalization) {
+        super(name, Classifier.create(spec, seed, DataType.FLOAT), Optimizers.factory(optimizer), seed);
         this.schedule = Optimizers.schedule(optimizer, epochs);
         this.normalization = normalization;
     }
 
     /** A classifier over all the dataset's primary classes. */
     public static Supervised create(ExperimentSpec spec, DatasetInfo data) {
-        return new Supervised(new ModelSpec(spec.backbone(), data.channels(), data.height(), data.width(),
+        return new Supervised(spec.method(), new ModelSpec(spec.backbone(), data.channels(), data.height(), data.width(),
                 data.classes().size()), spec.optimizer(), spec.epochs(), spec.seed(), spec.normalize());
     }
 

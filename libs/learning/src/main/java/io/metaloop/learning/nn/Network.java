@@ -162,9 +162,15 @@ public final class Network {
         return root.forward(input.castTo(params.dataType()), mode);
     }
 
-    /** Back-propagates the gradient of the loss with respect to the last forward's output; fills {@link #gradients()}. */
-    public void backward(INDArray gradOutput) {
-        root.backward(gradOutput);
+    /**
+     * Back-propagates the gradient of the loss with respect to the last forward's output; fills
+     * {@link #gradients()}.
+     *
+     * @return the gradient with respect to the last forward's input (a head's input: the features
+     *         it was given, for the backbone under it)
+     */
+    public INDArray backward(INDArray gradOutput) {
+        return root.backward(gradOutput);
     }
 
     /**
