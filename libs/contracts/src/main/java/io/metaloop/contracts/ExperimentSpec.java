@@ -71,7 +71,7 @@ public record ExperimentSpec(
         @JacksonInject(value = Json.ABSENT + "splits", useInput = OptBoolean.TRUE) Splits splits,
         String backbone,
         @JacksonInject(value = Json.ABSENT + "seed", useInput = OptBoolean.TRUE) Long seed,
-        Integer epochs,
+        @JacksonInject(value = Json.ABSENT + "epochs", useInput = OptBoolean.TRUE) Integer epochs,
         @JacksonInject(value = Json.ABSENT + "batchSize", useInput = OptBoolean.TRUE) Integer batchSize,
         @JacksonInject(value = Json.ABSENT + "optimizer", useInput = OptBoolean.TRUE) OptimizerSpec optimizer,
         @JacksonInject(value = Json.ABSENT + "augment", useInput = OptBoolean.TRUE) Augmentation augment,

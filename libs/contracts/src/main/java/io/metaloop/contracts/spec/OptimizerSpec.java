@@ -39,7 +39,7 @@ public record OptimizerSpec(
                 momentum != null ? momentum : ("sgd".equals(n) ? defaultMomentum : 0.0),
                 nesterov != null ? nesterov : Boolean.FALSE,
                 weightDecay != null ? weightDecay : defaults.weightDecay,
-                (schedule != null ? schedule : ScheduleSpec.CONSTANT).withDefaults());
+                (schedule != null ? schedule : defaults.schedule != null ? defaults.schedule : ScheduleSpec.CONSTANT).withDefaults());
     }
 
     public void check(String path, Checks c) {

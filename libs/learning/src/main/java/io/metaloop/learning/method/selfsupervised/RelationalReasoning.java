@@ -82,13 +82,13 @@ public final class RelationalReasoning extends SelfSupervisedMethod {
         if (pairs == null || pairs.count() != views * (views - 1) * images) {
             pairs = new RelationPairs(images, views, features, aggregation);
         }
-        float[] f = featureRows.dup('c').toFloatVector();
+        float[] f = Nd4j.toFlattened('c', featureRows).toFloatVector();
         INDArray input = Nd4j.create(pairs.aggregate(f), new long[] {pairs.count(), pairs.width()}, 'c');
         Network head = head();
         INDArray logits = head.forward(input, Mode.TRAIN);
-        SigmoidFocalLoss.Result result = loss.evaluate(logits.dup('c').toFloatVector(), pairs.targets());
+        SigmoidFocalLoss.Result result = loss.evaluate(Nd4j.toFlattened('c', logits).toFloatVector(), pairs.targets());
         INDArray gradInput = head.backward(Nd4j.create(result.gradLogits(), new long[] {pairs.count(), 1}, 'c'));
-        float[] gradFeatures = pairs.backward(f, gradInput.dup('c').toFloatVector());
+        float[] gradFeatures = pairs.backward(f, Nd4j.toFlattened('c', gradInput).toFloatVector());
         return new Objective(result.loss(), Nd4j.create(gradFeatures, new long[] {rows, features}, 'c'), result.accuracy());
     }
 }

@@ -56,7 +56,7 @@ public final class SimClr extends SelfSupervisedMethod {
         int rows = (int) featureRows.size(0);
         Network head = head();
         INDArray embeddings = head.forward(featureRows, Mode.TRAIN);
-        ContrastiveLoss.Result result = loss.evaluate(embeddings.castTo(DataType.DOUBLE).dup('c').toDoubleVector(), rows);
+        ContrastiveLoss.Result result = loss.evaluate(Nd4j.toFlattened('c', embeddings.castTo(DataType.DOUBLE)).toDoubleVector(), rows);
         INDArray gradEmbeddings = Nd4j.createFromArray(result.gradEmbeddings()).reshape('c', embeddings.shape())
                 .castTo(embeddings.dataType());
         INDArray gradFeatures = head.backward(gradEmbeddings);
