@@ -77,7 +77,7 @@ public class Evaluation {
             try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected)) {
                 BatchStream.EpochReader reader = stream.open(0);
                 for (BatchFrame batch; (batch = reader.next()) != null; ) {
-                    int[] predicted = model.predict(Images.toTensor(batch, model.network().dataType()));
+                    int[] predicted = model.predict(Images.toTensor(batch, model.network().dataType(), request.normalize()));
                     int[] labels = Images.labels(batch, 0);
                     for (int i = 0; i < labels.length; i++) {
                         if (predicted[i] == labels[i]) {

@@ -19,8 +19,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the replica's worker: one evaluation (a whole split, one shard of a few-shot test, or a
- * user's own task) at a time, taken from the shared queue when idle.
+ * Starts the replica's worker: one evaluation (a whole split, one shard of a few-shot test, a linear
+ * evaluation, or a user's own task) at a time, taken from the shared queue when idle.
  */
 @ApplicationScoped
 public class EvaluationWorker {
@@ -30,7 +30,8 @@ public class EvaluationWorker {
     private final Admin admin;
     private final QueueWorker<EvalRequest> worker;
 
-    public EvaluationWorker(Evaluation evaluation, FewShotEvaluation fewShot, TaskEvaluation tasks, KafkaClients clients,
+    public EvaluationWorker(Evaluation evaluation, FewShotEvaluation fewShot, TaskEvaluation tasks, LinearEvaluationRun linear,
+                            KafkaClients clients,
                             EvaluatorMetrics metrics, EvaluatorConfig config, ObjectStore store, Admin admin) {
         this.store = store;
         this.admin = admin;
@@ -42,6 +43,9 @@ public class EvaluationWorker {
                 LOG.infof("took trials [%d, %d) of evaluation %s of %s", request.fewShot().fromTrial(),
                         request.fewShot().toTrial(), request.fewShot().evaluationId(), request.experimentId());
                 fewShot.run(request, name);
+            } else if (request.linear() != null) {
+                LOG.infof("took linear evaluation of %s", request.experimentId());
+                linear.run(request, name);
             } else if (request.task() != null) {
                 LOG.infof("took task %s of %s", request.task().taskId(), request.experimentId());
                 tasks.run(request, name);

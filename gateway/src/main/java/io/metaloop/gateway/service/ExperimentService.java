@@ -10,6 +10,8 @@ import io.metaloop.contracts.FewShotShard;
 import io.metaloop.contracts.FieldError;
 import io.metaloop.contracts.InvalidMessageException;
 import io.metaloop.contracts.JobEvent;
+import io.metaloop.contracts.LinearEvalJob;
+import io.metaloop.contracts.spec.LinearEvalSpec;
 import io.metaloop.contracts.Topics;
 import io.metaloop.contracts.TrainJob;
 import io.metaloop.contracts.spec.Checks;
@@ -29,8 +31,8 @@ import org.jboss.logging.Logger;
 /**
  * The experiment life cycle: a submission becomes a stored record and a job on the queue; job
  * events and evaluation results move the record on; a trained model is sent for evaluation — the
- * whole test split, or, for a few-shot test, its trials cut into shards that any evaluator replica
- * may take.
+ * whole test split, a linear evaluation of its backbone (self-supervised methods), or, for a
+ * few-shot test, its trials cut into shards that any evaluator replica may take.
  */
 @ApplicationScoped
 public class ExperimentService {
@@ -65,6 +67,7 @@ public class ExperimentService {
     public ExperimentRecord submit(ExperimentSpec spec) {
         DatasetInfo dataset = dataset(spec.dataset());
         checkAgainstDataset(spec, dataset);
+        checkLinearEvaluation(spec, dataset, this::dataset);
         String id = "exp-" + UUID.randomUUID().toString().substring(0, 12);
         ExperimentRecord record = store.save(ExperimentRecord.queued(id, spec, clock.instant()));
         try {
@@ -87,8 +90,16 @@ public class ExperimentService {
     static void checkAgainstDataset(ExperimentSpec spec, DatasetInfo dataset) {
         Checks c = new Checks();
         checkSplit(c, "splits.train", spec.splits().train(), dataset);
+        if (!spec.isSelfSupervised() && dataset.isUnlabelled(spec.splits().train())) {
+            c.add("splits.train", "split '" + spec.splits().train() + "' of " + dataset.name() + " has no labels; method '"
+                    + spec.method() + "' trains on labels (only self-supervised methods pre-train on unlabelled images)");
+        }
         checkSplit(c, spec.evaluation() != null ? "evaluation.split" : "splits.test",
                 spec.evaluation() != null ? spec.evaluation().split() : spec.splits().test(), dataset);
+        if (spec.linearEvaluation() == null && spec.evaluation() == null && dataset.isUnlabelled(spec.splits().test())) {
+            c.add("splits.test", "split '" + spec.splits().test() + "' of " + dataset.name()
+                    + " has no labels; a test scores predictions against labels");
+        }
         if (spec.splits().validation() != null) {
             checkSplit(c, "splits.validation", spec.splits().validation(), dataset);
         }
@@ -126,6 +137,58 @@ public class ExperimentService {
         }
     }
 
+    /**
+     * A linear evaluation's dataset, splits and label level exist, its splits are labelled, and its
+     * images have the shape the backbone was trained on.
+     *
+     * @throws InvalidMessageException naming each field of {@code linearEvaluation} at fault
+     */
+    static void checkLinearEvaluation(ExperimentSpec spec, DatasetInfo trained,
+                                      java.util.function.Function<String, DatasetInfo> catalogue) {
+        LinearEvalSpec linear = spec.linearEvaluation();
+        if (linear == null) {
+            return;
+        }
+        DatasetInfo target;
+        try {
+            target = linear.dataset().equals(trained.name()) ? trained : catalogue.apply(linear.dataset());
+        } catch (InvalidMessageException e) {
+            throw new InvalidMessageException("linearEvaluation.dataset", e.getMessage());
+        }
+        Checks c = new Checks();
+        for (String field : List.of("trainSplit", "testSplit")) {
+            String split = "trainSplit".equals(field) ? linear.trainSplit() : linear.testSplit();
+            checkSplit(c, "linearEvaluation." + field, split, target);
+            if (target.isUnlabelled(split)) {
+                c.add("linearEvaluation." + field, "split '" + split + "' of " + target.name()
+                        + " has no labels; a linear evaluation trains and scores a classifier on labelled images");
+            }
+        }
+        if (linear.level() >= target.labelLevels()) {
+            c.add("linearEvaluation.level", "dataset '" + target.name() + "' has " + target.labelLevels()
+                    + " label level(s), so levels 0.." + (target.labelLevels() - 1) + "; got " + linear.level());
+        }
+        if (target.channels() != trained.channels() || target.height() != trained.height() || target.width() != trained.width()) {
+            c.add("linearEvaluation.dataset", "'" + target.name() + "' images are " + target.channels() + "×" + target.height()
+                    + "×" + target.width() + ", the backbone trains on " + trained.channels() + "×" + trained.height() + "×"
+                    + trained.width() + " images of '" + trained.name() + "'");
+        }
+        if (linear.normalize() != null && linear.normalize().channels() != target.channels()) {
+            c.add("linearEvaluation.normalize.mean", "has " + linear.normalize().channels() + " channels; " + target.name()
+                    + " images have " + target.channels());
+        }
+        if (!c.ok()) {
+            throw new InvalidMessageException(c.errors());
+        }
+    }
+
+    /** The job that linear-evaluates a trained backbone: the settings and the class count of their label level. */
+    private LinearEvalJob linearJob(ExperimentSpec spec) {
+        LinearEvalSpec linear = spec.linearEvaluation();
+        DatasetInfo target = dataset(linear.dataset());
+        return new LinearEvalJob(linear, target.levels().get(linear.level()).classes().size());
+    }
+
     private static void checkSplit(Checks c, String field, String split, DatasetInfo dataset) {
         if (!dataset.splits().containsKey(split)) {
             c.add(field, "dataset '" + dataset.name() + "' has no split '" + split + "'; it has " + dataset.splits().keySet());
@@ -152,11 +215,18 @@ public class ExperimentService {
         if (event.type() == JobEvent.Type.TRAINED && !before.get().state().isTerminal() && event.checkpointKey() != null) {
             ExperimentRecord trained = after.orElseThrow();
             try {
-                if (trained.spec().evaluation() != null) {
-                    startFewShot(trained, trained.spec().evaluation(), true);
+                ExperimentSpec spec = trained.spec();
+                if (spec.linearEvaluation() != null) {
+                    send(Topics.EVAL_REQUESTS, event.experimentId(), EvalRequest.linear(event.experimentId(),
+                            event.checkpointKey(), clock.instant(), linearJob(spec)));
+                    if (spec.evaluation() != null) {
+                        startFewShot(trained, spec.evaluation(), false); // reported beside the linear evaluation
+                    }
+                } else if (spec.evaluation() != null) {
+                    startFewShot(trained, spec.evaluation(), true);
                 } else {
-                    send(Topics.EVAL_REQUESTS, event.experimentId(), new EvalRequest(event.experimentId(),
-                            trained.spec().dataset(), trained.spec().splits().test(), event.checkpointKey(), clock.instant()));
+                    send(Topics.EVAL_REQUESTS, event.experimentId(), EvalRequest.wholeSplit(event.experimentId(),
+                            spec.dataset(), spec.splits().test(), event.checkpointKey(), clock.instant(), spec.normalize()));
                 }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "%s: could not start its evaluation", event.experimentId());

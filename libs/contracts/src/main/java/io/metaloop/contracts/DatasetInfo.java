@@ -98,6 +98,16 @@ public record DatasetInfo(String name, int channels, int height, int width, List
     }
 
     /**
+     * Whether a split is known to have no labelled image (STL-10's {@code unlabeled}, labels −1):
+     * such a split may pre-train a self-supervised method but never train or test a classifier.
+     * False when the split's class statistics are unknown.
+     */
+    public boolean isUnlabelled(String split) {
+        SplitClasses stats = splitClasses.get(split);
+        return stats != null && stats.classes() == 0;
+    }
+
+    /**
      * Why a split cannot fill few-shot episodes of {@code ways} classes with {@code shots} support
      * and {@code queries} query images each, if it is known not to: the split does not exist, it has
      * fewer classes than {@code ways}, or its smallest class has fewer than {@code shots + queries}

@@ -13,11 +13,15 @@ import java.time.Instant;
  * @param examples how many images were classified
  * @param correct  how many of them were classified correctly
  * @param seconds  wall time of the evaluation (for a few-shot test: of its last shard's evaluator)
+ * @param linear   for a linear evaluation, its settings and what the head reached (then
+ *                 {@code split} is its test split and {@code accuracy} the test accuracy)
  */
 public record EvalResult(String experimentId, String dataset, String split, String checkpointKey, long examples,
                          long correct, double accuracy, double seconds, String worker, Instant at,
                          @JsonInclude(JsonInclude.Include.NON_NULL)
-                         @JacksonInject(value = Json.ABSENT + "fewShot", useInput = OptBoolean.TRUE) FewShotSummary fewShot) {
+                         @JacksonInject(value = Json.ABSENT + "fewShot", useInput = OptBoolean.TRUE) FewShotSummary fewShot,
+                         @JsonInclude(JsonInclude.Include.NON_NULL)
+                         @JacksonInject(value = Json.ABSENT + "linear", useInput = OptBoolean.TRUE) LinearEvalSummary linear) {
     public EvalResult {
         Messages.require("experimentId", experimentId);
         Messages.require("split", split);
@@ -30,7 +34,13 @@ public record EvalResult(String experimentId, String dataset, String split, Stri
     /** A whole-split accuracy. */
     public EvalResult(String experimentId, String dataset, String split, String checkpointKey, long examples,
                       long correct, double accuracy, double seconds, String worker, Instant at) {
-        this(experimentId, dataset, split, checkpointKey, examples, correct, accuracy, seconds, worker, at, null);
+        this(experimentId, dataset, split, checkpointKey, examples, correct, accuracy, seconds, worker, at, null, null);
+    }
+
+    /** A whole-split accuracy or a few-shot test (fewShot null for the former). */
+    public EvalResult(String experimentId, String dataset, String split, String checkpointKey, long examples,
+                      long correct, double accuracy, double seconds, String worker, Instant at, FewShotSummary fewShot) {
+        this(experimentId, dataset, split, checkpointKey, examples, correct, accuracy, seconds, worker, at, fewShot, null);
     }
 
     /** Whether this result completes its experiment (a whole-split result, or the experiment's own few-shot test). */

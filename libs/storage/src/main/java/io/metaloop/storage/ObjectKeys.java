@@ -10,7 +10,9 @@ package io.metaloop.storage;
  * checkpoints/&lt;experiment&gt;/epoch-NNNN-batch-BBBBBBB.ckpt  inside epoch NNNN, BBBBBBB batches in (kept until the next)
  * checkpoints/&lt;experiment&gt;/latest.json          pointer to the newest complete checkpoint ("last")
  * checkpoints/&lt;experiment&gt;/best.json            pointer to the best meta-validated epoch's checkpoint, with its score
- * reports/&lt;experiment&gt;/evaluation.json         whole-split evaluation result
+ * reports/&lt;experiment&gt;/evaluation.json         whole-split or linear-evaluation result
+ * features/&lt;experiment&gt;/&lt;hash&gt;.mlft         cached backbone features of one split (linear evaluation); the hash
+ *                                                covers checkpoint, dataset, split, label level and normalisation
  * reports/&lt;experiment&gt;/&lt;evaluation&gt;/shard-FFFFFFF-TTTTTTT.json  per-trial results of trials [F, T) of a few-shot test
  * reports/&lt;experiment&gt;/&lt;evaluation&gt;/report.json  the merged few-shot report: protocol, settings, summary, every trial
  * tasks/&lt;task&gt;/episode.mlbf, tasks/&lt;task&gt;/task.json, tasks/&lt;task&gt;/result.json   a user's own task and its predictions
@@ -77,6 +79,11 @@ public final class ObjectKeys {
     /** The predictions on a user's task, or why there are none (JSON, written by the evaluator). */
     public static String taskResult(String taskId) {
         return task(taskId) + "result.json";
+    }
+
+    /** Cached features of one split under one checkpoint; {@code hash} identifies checkpoint, split and preprocessing. */
+    public static String features(String experimentId, String hash) {
+        return "features/" + experimentId + "/" + hash + ".mlft";
     }
 
     public static String evaluationReport(String experimentId) {

@@ -151,9 +151,11 @@ public class JobRunner {
             PullStream.Settings settings = new PullStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15),
                     Duration.ofMinutes(3));
             ProgressReporter reporter = new ProgressReporter(id, worker, epochs, config.progressInterval(), events, metrics, clock);
-            String finalKey;
-            try (TrainingData training = trainingData(job, settings)) {
-                try (PrefetchingBatchSource batches = new PrefetchingBatchSource(training.source(), DECODED_AHEAD, epochs - 1)) {
+            String finalKey = null;
+            // a method trained for 0 epochs (random weights, the self-supervised lower bound) needs no data
+            if (epochs > 0) {
+                try (TrainingData training = trainingData(job, settings);
+                     PrefetchingBatchSource batches = new PrefetchingBatchSource(training.source(), DECODED_AHEAD, epochs - 1)) {
                     TrainingLoop loop = new TrainingLoop(method, batches, checkpoints, reporter, config.checkpointInterval(),
                             training.validation());
                     finalKey = loop.run(id, start, epochs);

@@ -1,0 +1,23 @@
+package io.metaloop.contracts;
+
+import io.metaloop.contracts.spec.LinearEvalSpec;
+
+/**
+ * How a linear-evaluation result came about, beside its accuracy in {@link EvalResult}: the
+ * settings it ran with, what the head reached on its own training features, and where the time went.
+ * This is the offline linear evaluation of the frozen backbone (the relational-reasoning seed's
+ * stage 2), not an online probe during pre-training.
+ *
+ * @param trainExamples  images the head was trained on
+ * @param trainAccuracy  the trained head's accuracy on its training features (fraction)
+ * @param finalLoss      mean cross-entropy of the head's last epoch
+ * @param featureSeconds time spent computing (or loading cached) features
+ * @param headSeconds    time spent training and scoring the head
+ * @param featuresCached whether both splits' features came from the object store's cache
+ */
+public record LinearEvalSummary(LinearEvalSpec settings, int classes, long trainExamples, double trainAccuracy,
+                                double finalLoss, double featureSeconds, double headSeconds, boolean featuresCached) {
+    public LinearEvalSummary {
+        Messages.require("settings", settings);
+    }
+}
