@@ -7,6 +7,7 @@ import io.metaloop.contracts.spec.EpisodeSpec;
 import io.metaloop.contracts.spec.ValidationSpec;
 import io.metaloop.learning.eval.FewShotValidation;
 import io.metaloop.learning.train.BatchSource;
+import io.metaloop.learning.train.EpochPreparation;
 import io.metaloop.learning.train.Validation;
 import io.metaloop.messaging.EpisodeStream;
 import java.util.ArrayList;
@@ -57,8 +58,12 @@ public class JobRunner {
     private final TrainerConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    /** Where a job's training data comes from, and its meta-validation when it has one; closing deletes the streams. */
-    private record TrainingData(BatchSource source, Validation validation, List<AutoCloseable> streams) implements AutoCloseable {
+    /**
+     * Where a job's training data comes from, its meta-validation when it has one, and the whole
+     * training split for a method that prepares its epochs from it (else null); closing deletes the streams.
+     */
+    private record TrainingData(BatchSource source, Validation validation, BatchSource trainingSplit,
+                                List<AutoCloseable> streams) implements AutoCloseable {
         @Override
         public void close() {
             for (AutoCloseable stream : streams) {
@@ -72,10 +77,12 @@ public class JobRunner {
     }
 
     /**
-     * Batches of the training split for batch-trained methods; for few-shot methods, meta-batches of
+     * Batches of the training split for batch-trained methods (shuffled, last short batch dropped)
+     * and, for a method that is an {@link EpochPreparation} (DeepCluster), a second stream of the whole
+     * split in stored order, not augmented, last batch kept; for few-shot methods, meta-batches of
      * episodes of the training split and, with meta-validation, the validation split's fixed episodes.
      */
-    private TrainingData trainingData(TrainJob job, PullStream.Settings settings) {
+    private TrainingData trainingData(TrainJob job, TrainingMethod method, PullStream.Settings settings) {
         ExperimentSpec spec = job.spec();
         DatasetInfo data = job.dataset();
         String prefix = job.experimentId() + "-" + job.attempt();
@@ -83,7 +90,13 @@ public class JobRunner {
             BatchQuery query = new BatchQuery(prefix + "-train", data.name(), spec.splits().train(), spec.seed(),
                     spec.batchSize(), true, true, spec.augment());
             BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected);
-            return new TrainingData(new KafkaBatchSource(stream), null, List.of(stream));
+            if (!(method instanceof EpochPreparation)) {
+                return new TrainingData(new KafkaBatchSource(stream), null, null, List.of(stream));
+            }
+            BatchQuery whole = new BatchQuery(prefix + "-split", data.name(), spec.splits().train(), spec.seed(),
+                    spec.batchSize(), false, false);
+            BatchStream split = new BatchStream(clients, producer, admin, whole, settings, metrics::rejected);
+            return new TrainingData(new KafkaBatchSource(stream), null, new KafkaBatchSource(split), List.of(stream, split));
         }
         EpisodeSpec episodes = spec.episodes();
         EpisodeStream train = new EpisodeStream(clients, producer, admin, new EpisodeStream.Query(prefix + "-train", data.name(),
@@ -104,7 +117,7 @@ public class JobRunner {
             }, spec);
         }
         return new TrainingData(new KafkaEpisodeSource(train, episodes.metaBatch(), episodes.metaBatchesPerEpoch()),
-                validation, streams);
+                validation, null, streams);
     }
 
     public JobRunner(KafkaClients clients, Producer<String, byte[]> producer, Admin admin,
@@ -154,10 +167,10 @@ public class JobRunner {
             String finalKey = null;
             // a method trained for 0 epochs (random weights, the self-supervised lower bound) needs no data
             if (epochs > 0) {
-                try (TrainingData training = trainingData(job, settings);
+                try (TrainingData training = trainingData(job, method, settings);
                      PrefetchingBatchSource batches = new PrefetchingBatchSource(training.source(), DECODED_AHEAD, epochs - 1)) {
                     TrainingLoop loop = new TrainingLoop(method, batches, checkpoints, reporter, config.checkpointInterval(),
-                            training.validation());
+                            training.validation(), training.trainingSplit());
                     finalKey = loop.run(id, start, epochs);
                 }
             }

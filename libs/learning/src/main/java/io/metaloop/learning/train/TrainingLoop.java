@@ -12,6 +12,9 @@ import java.time.Duration;
  * measured apart, so a slow data path shows up as such. With a {@link Validation}, the model is
  * scored after every epoch's checkpoint and the best-scoring one is marked "best" in the store
  * (few-shot methods' meta-validation; a batch of a few-shot method is a meta-batch of episodes).
+ * A method that is an {@link EpochPreparation} (DeepCluster) is given the whole training split
+ * before the first batch of every epoch the loop starts from batch 0; a run resumed inside an epoch
+ * continues with what the method's checkpoint restored.
  */
 public final class TrainingLoop {
     private final TrainingMethod method;
@@ -20,6 +23,7 @@ public final class TrainingLoop {
     private final TrainingListener listener;
     private final long checkpointIntervalNanos;
     private final Validation validation;
+    private final BatchSource trainingSplit;
 
     /**
      * @param checkpointInterval the longest time between checkpoints inside an epoch; {@link Duration#ZERO}
@@ -35,8 +39,23 @@ public final class TrainingLoop {
      */
     public TrainingLoop(TrainingMethod method, BatchSource source, CheckpointStore checkpoints, TrainingListener listener,
                         Duration checkpointInterval, Validation validation) {
+        this(method, source, checkpoints, listener, checkpointInterval, validation, null);
+    }
+
+    /**
+     * @param trainingSplit the whole training split in stored order, not augmented, for a method that
+     *                      is an {@link EpochPreparation}; null for other methods
+     * @throws IllegalArgumentException if the interval is negative, or the method prepares its epochs
+     *                                  and {@code trainingSplit} is null
+     */
+    public TrainingLoop(TrainingMethod method, BatchSource source, CheckpointStore checkpoints, TrainingListener listener,
+                        Duration checkpointInterval, Validation validation, BatchSource trainingSplit) {
         if (checkpointInterval.isNegative()) {
             throw new IllegalArgumentException("checkpoint interval must not be negative, got " + checkpointInterval);
+        }
+        if (method instanceof EpochPreparation && trainingSplit == null) {
+            throw new IllegalArgumentException("method '" + method.name()
+                    + "' prepares every epoch from the whole training split, and none was given");
         }
         this.method = method;
         this.source = source;
@@ -44,6 +63,7 @@ public final class TrainingLoop {
         this.listener = listener;
         this.checkpointIntervalNanos = checkpointInterval.toNanos();
         this.validation = validation;
+        this.trainingSplit = trainingSplit;
     }
 
     /**
@@ -59,6 +79,9 @@ public final class TrainingLoop {
             long first = epoch == start.epoch() ? start.batch() : 0;
             long steps = first;
             long stepsPerEpoch = 0;
+            if (first == 0 && method instanceof EpochPreparation preparation) {
+                preparation.prepareEpoch(epoch, trainingSplit);
+            }
             try (BatchSource.EpochStream stream = source.open(epoch, first)) {
                 while (true) {
                     long waitStart = System.nanoTime();

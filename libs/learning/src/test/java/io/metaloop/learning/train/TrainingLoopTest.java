@@ -44,7 +44,7 @@ class TrainingLoopTest {
         };
     }
 
-    private static final class RecordingMethod implements TrainingMethod {
+    private static class RecordingMethod implements TrainingMethod {
         final List<String> steps = new ArrayList<>();
         double loss = 1.0;
 
@@ -158,6 +158,41 @@ class TrainingLoopTest {
                 () -> new TrainingLoop(new RecordingMethod(), source(0, false), c -> "k", noListener(), EPOCH_ENDS_ONLY)
                         .run("x", TrainingPosition.START, 1));
         assertEquals("epoch 0 delivered no batches", e.getMessage());
+    }
+
+    /** Records each preparation and how many images the whole split delivered for it, between the steps. */
+    private static final class PreparingMethod extends RecordingMethod implements EpochPreparation {
+        @Override
+        public void prepareEpoch(int epoch, BatchSource trainingSplit) throws InterruptedException {
+            int images = 0;
+            try (BatchSource.EpochStream stream = trainingSplit.open(epoch, 0)) {
+                for (BatchFrame b; (b = stream.next()) != null; ) {
+                    images += b.count();
+                }
+            }
+            steps.add("prepare " + epoch + " (" + images + " images)");
+        }
+    }
+
+    @Test
+    void aPreparingMethodIsGivenTheWholeSplitBeforeEveryEpochStartedFromItsFirstBatch() throws Exception {
+        PreparingMethod method = new PreparingMethod();
+        new TrainingLoop(method, source(2, false), c -> "k", noListener(), EPOCH_ENDS_ONLY, null, source(5, false))
+                .run("x", TrainingPosition.START, 2);
+        assertEquals(List.of("prepare 0 (10 images)", "0:0", "0:1", "prepare 1 (10 images)", "1:0", "1:1"), method.steps);
+
+        // resumed inside epoch 0: the checkpoint restored that epoch's preparation, so only epoch 1 is prepared
+        PreparingMethod resumed = new PreparingMethod();
+        new TrainingLoop(resumed, source(2, false), c -> "k", noListener(), EPOCH_ENDS_ONLY, null, source(5, false))
+                .run("x", new TrainingPosition(0, 1), 2);
+        assertEquals(List.of("0:1", "prepare 1 (10 images)", "1:0", "1:1"), resumed.steps);
+    }
+
+    @Test
+    void aPreparingMethodWithoutTheWholeSplitIsRefused() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new TrainingLoop(new PreparingMethod(), source(2, false), c -> "k", noListener(), EPOCH_ENDS_ONLY));
+        assertTrue(e.getMessage().contains("whole training split"), e.getMessage());
     }
 
     private static TrainingListener noListener() {
