@@ -75,13 +75,16 @@ class SelfSupervisedSliceTest {
             assertEquals(20_000, done.result().linear().trainExamples());
             assertEquals(10, done.result().linear().classes());
             assertEquals(10, done.result().linear().settings().epochs());
-            assertTrue(done.result().accuracy() > 0.5, done.id() + ": " + done.result().accuracy());
+            assertTrue(done.result().accuracy() > 0.2, done.id() + " well above chance (10 %): " + done.result().accuracy());
         }
         assertEquals(0, lower.spec().epochs(), "random weights are not trained");
         assertEquals("checkpoints/" + random + "/epoch-0000.ckpt", lower.checkpointKey());
         assertTrue(Double.isFinite(learned.metrics().loss()), "relational reasoning trained: loss " + learned.metrics().loss());
         System.out.printf("linear evaluation after 1 epoch: relational reasoning %.4f, random weights %.4f%n",
                 learned.result().accuracy(), lower.result().accuracy());
+        assertTrue(learned.result().accuracy() > lower.result().accuracy() + 0.05,
+                "one epoch of relational reasoning beats the untrained backbone by 5 points: " + learned.result().accuracy()
+                        + " vs " + lower.result().accuracy());
         // the features of both splits were cached, one object each
         ObjectStore store = new ObjectStore(new ObjectStoreConfig(stack.s3Endpoint(), S3Server.ACCESS_KEY, S3Server.SECRET_KEY,
                 LocalStack.BUCKET));

@@ -13,15 +13,34 @@ class PresetsTest {
     @Test
     void everyPresetIsAValidSpecWithItsTargetAndData() {
         List<Preset> all = Presets.all();
-        assertEquals(13, all.size());
+        assertEquals(29, all.size());
         assertEquals(all.size(), new HashSet<>(Presets.names()).size(), "names are unique");
         for (Preset p : all) {
-            assertTrue(p.spec().isEpisodic(), p.name());
+            assertTrue(p.spec().isEpisodic() || p.spec().isSelfSupervised() || "standard".equals(p.spec().method()), p.name());
             assertTrue(p.target().accuracy() != null || p.target().note() != null, p.name());
             assertTrue(p.data().importCommand().startsWith("bin/metaloop data "), p.name());
             assertFalse(p.target().source().isBlank(), p.name());
             assertEquals(p, Json.read(Json.write(p), Preset.class), p.name() + " survives JSON");
         }
+    }
+
+    @Test
+    void theRelationalReasoningPresetsCarryTheSeedsSettingsAndTargets() {
+        Preset rr = Presets.find("rr-cifar10-conv4").orElseThrow();
+        assertEquals(61.03, rr.target().accuracy());
+        assertEquals(32, rr.spec().augment().views());
+        assertEquals(64, rr.spec().batchSize());
+        assertEquals(200, rr.spec().epochs());
+        assertEquals("focal", rr.spec().relationalReasoning().loss());
+        assertEquals(List.of(0.491, 0.482, 0.447), rr.spec().normalize().mean());
+        assertEquals(100, rr.spec().linearEvaluation().epochs());
+        assertEquals(60.43, Presets.find("simclr-cifar10-conv4").orElseThrow().target().accuracy());
+        Preset stl = Presets.find("rr-stl10-resnet34").orElseThrow();
+        assertEquals("unlabeled", stl.spec().splits().train());
+        assertEquals("train", stl.spec().linearEvaluation().trainSplit());
+        assertEquals(300, stl.spec().epochs());
+        assertEquals(1, Presets.find("rr-cifar100-coarse-grain").orElseThrow().spec().linearEvaluation().level());
+        assertEquals("cifar100", Presets.find("rr-cifar10-to-cifar100").orElseThrow().spec().linearEvaluation().dataset());
     }
 
     @Test
