@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metaloop.contracts.ExperimentRecord;
 import io.metaloop.contracts.Json;
+import io.metaloop.contracts.SeedSummary;
 import io.metaloop.localstack.StackException;
 import io.metaloop.localstack.StackState;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.util.List;
 /**
  * Experiments through the running stack's gateway: {@code submit} a spec file (JSON or YAML),
  * {@code presets} (list, or run one with fields laid over it), {@code experiments} (list, or show
- * one), {@code evaluate} a trained experiment few-shot. With {@code --wait} the command follows the
+ * one), {@code evaluate} a trained experiment few-shot, {@code summary} of experiments that differ
+ * only in their seeds. With {@code --wait} the command follows the
  * experiment (or evaluation) to its end, printing progress and the result with its interval.
  */
 final class ExperimentCommand {
@@ -30,6 +32,7 @@ final class ExperimentCommand {
                    metaloop presets run <name> [overrides.yaml|json] [--wait]
                    metaloop experiments [<id>]                       (list, or one experiment as JSON)
                    metaloop evaluate <id> [evaluation.yaml|json] [--wait]
+                   metaloop summary <id> <id> [<id> ...]            (one configuration over seeds: mean ± std, 95 % t)
               a spec: common fields (method, dataset, splits, backbone, seed, epochs, optimizer, ...) plus the
               method's section (maml:, protonet:, ...); see the README's "Experiments" section
             """;
@@ -52,6 +55,7 @@ final class ExperimentCommand {
             case "experiments" -> rest.isEmpty() ? list() : rest.size() == 1 ? show(rest.get(0)) : usage();
             case "evaluate" -> rest.isEmpty() || rest.size() > 2 ? usage()
                     : evaluate(rest.get(0), rest.size() == 2 ? Path.of(rest.get(1)) : null, wait);
+            case "summary" -> rest.size() < 2 ? usage() : summary(rest);
             default -> usage();
         };
     }
@@ -152,17 +156,33 @@ final class ExperimentCommand {
 
     private int list() {
         List<ExperimentRecord> all = List.of(Json.read(get("/api/v1/experiments").body(), ExperimentRecord[].class));
-        System.out.printf("%-18s %-10s %-11s %-14s %-16s %s%n", "id", "state", "method", "backbone", "dataset", "result");
+        System.out.printf("%-18s %-10s %-20s %-14s %-16s %s%n", "id", "state", "method", "backbone", "dataset", "result");
         for (ExperimentRecord r : all) {
-            System.out.printf("%-18s %-10s %-11s %-14s %-16s %s%n", r.id(), r.state(), r.spec().method(), r.spec().backbone(),
+            System.out.printf("%-18s %-10s %-20s %-14s %-16s %s%n", r.id(), r.state(), r.spec().method(), r.spec().backbone(),
                     r.spec().dataset(), result(r));
         }
+        return 0;
+    }
+
+    private int summary(List<String> ids) {
+        HttpResponse<String> r = get("/api/v1/experiments/summary?ids=" + String.join(",", ids));
+        if (r.statusCode() != 200) {
+            return refused(r);
+        }
+        SeedSummary s = Json.read(r.body(), SeedSummary.class);
+        System.out.printf("%s %s on %s, %s: %.2f ± %.2f %% (mean ± std over %d seeds %s; 95 %% t-interval ± %.2f)%n",
+                s.method(), s.backbone(), s.dataset(), s.test(), 100 * s.mean(), 100 * s.std(), s.n(), s.seeds(),
+                100 * s.ci95T());
         return 0;
     }
 
     private static String result(ExperimentRecord r) {
         if (r.result() == null) {
             return r.error() == null ? "" : r.error();
+        }
+        if (r.result().linear() != null) {
+            return String.format("%.2f%% of %d %s images (linear evaluation)", 100 * r.result().accuracy(),
+                    r.result().examples(), r.result().split());
         }
         if (r.result().fewShot() != null) {
             var f = r.result().fewShot();

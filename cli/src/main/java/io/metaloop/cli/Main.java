@@ -26,6 +26,7 @@ public final class Main {
               presets  list the presets, or run one: metaloop presets run <name> [overrides.yaml] [--wait]
               experiments  list the experiments, or show one: metaloop experiments [<id>]
               evaluate evaluate a trained experiment few-shot: metaloop evaluate <id> [evaluation.yaml] [--wait]
+              summary  one configuration over seeds (mean ± std, 95 % t-interval): metaloop summary <id> <id> [...]
               task     classify your own images with a trained experiment: metaloop task <experiment-id>
                        <support-dir> <query-dir> [--checkpoint best|last] (metaloop task for details)
             """;
@@ -47,7 +48,7 @@ public final class Main {
                 case "down" -> down(stackDir);
                 case "data" -> new DataCommand(stackDir).run(Arrays.asList(args).subList(1, args.length));
                 case "task" -> new TaskCommand(stackDir).run(Arrays.asList(args).subList(1, args.length));
-                case "submit", "presets", "experiments", "evaluate" -> new ExperimentCommand(stackDir)
+                case "submit", "presets", "experiments", "evaluate", "summary" -> new ExperimentCommand(stackDir)
                         .run(args[0], Arrays.asList(args).subList(1, args.length));
                 case "demo" -> new Demo(layout, layout.root().resolve(".metaloop/demo"), option(args, "--epochs", 6),
                         textOption(args, "--part", "all")).run();

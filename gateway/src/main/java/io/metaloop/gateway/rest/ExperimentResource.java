@@ -6,7 +6,12 @@ import io.metaloop.contracts.ExperimentRecord;
 import io.metaloop.contracts.ExperimentSpec;
 import io.metaloop.contracts.Json;
 import io.metaloop.contracts.spec.EvaluationSpec;
+import io.metaloop.contracts.InvalidMessageException;
+import io.metaloop.contracts.SeedSummary;
 import io.metaloop.gateway.service.ExperimentService;
+import io.metaloop.gateway.service.SeedSummaries;
+import jakarta.ws.rs.QueryParam;
+import java.util.ArrayList;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -57,6 +62,32 @@ public class ExperimentResource {
     @Operation(summary = "All experiments, newest first")
     public List<ExperimentRecord> list() {
         return experiments.list();
+    }
+
+    @GET
+    @Path("/summary")
+    @Operation(summary = "One configuration over several seeds",
+            description = "Mean, standard deviation and 95 % Student-t interval of the test accuracy of experiments that "
+                    + "differ only in their seeds (e.g. seeds 1, 2, 3 as the relational-reasoning paper reports)")
+    @APIResponse(responseCode = "200", description = "The summary",
+            content = @Content(schema = @Schema(implementation = SeedSummary.class)))
+    @APIResponse(responseCode = "400", description = "Fewer than 2 ids, an experiment without a result, a repeated seed, or "
+            + "experiments that differ in more than the seed (the field is named)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "An unknown experiment")
+    public Response summary(@QueryParam("ids") String ids) {
+        if (ids == null || ids.isBlank()) {
+            throw new InvalidMessageException("ids", "is required: experiment ids separated by commas");
+        }
+        List<ExperimentRecord> records = new ArrayList<>();
+        for (String id : ids.split(",")) {
+            var record = experiments.get(id.trim());
+            if (record.isEmpty()) {
+                return notFound(id.trim());
+            }
+            records.add(record.get());
+        }
+        return Response.ok(SeedSummaries.of(records)).build();
     }
 
     @GET
