@@ -20,9 +20,10 @@ import io.metaloop.contracts.Json;
  * @param level        label level the head predicts (default 0, the primary labels)
  * @param epochs       passes of the head over the training features (seed: 100)
  * @param batchSize    features per Adam step (seed: 128)
- * @param learningRate Adam's rate (seed: 1e-3)
+ * @param learningRate Adam's rate for the head (seed: 1e-3; 1e-4 when fine-tuning)
  * @param seed         seeds the head's initialisation and the order of its batches (default: the experiment's)
  * @param normalize    per-channel normalisation of the evaluation images (default: the experiment's)
+ * @param finetune     fine-tune the backbone with the head (absent: the backbone stays frozen)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LinearEvalSpec(
@@ -34,16 +35,18 @@ public record LinearEvalSpec(
         @JacksonInject(value = Json.ABSENT + "batchSize", useInput = OptBoolean.TRUE) Integer batchSize,
         @JacksonInject(value = Json.ABSENT + "learningRate", useInput = OptBoolean.TRUE) Double learningRate,
         @JacksonInject(value = Json.ABSENT + "seed", useInput = OptBoolean.TRUE) Long seed,
-        @JacksonInject(value = Json.ABSENT + "normalize", useInput = OptBoolean.TRUE) Normalization normalize) {
-    public static final LinearEvalSpec EMPTY = new LinearEvalSpec(null, null, null, null, null, null, null, null, null);
+        @JacksonInject(value = Json.ABSENT + "normalize", useInput = OptBoolean.TRUE) Normalization normalize,
+        @JacksonInject(value = Json.ABSENT + "finetune", useInput = OptBoolean.TRUE) FineTuneSpec finetune) {
+    public static final LinearEvalSpec EMPTY = new LinearEvalSpec(null, null, null, null, null, null, null, null, null, null);
 
     /** Absent values filled from the experiment (its dataset, test split, seed and normalisation) and the seed's settings. */
     public LinearEvalSpec withDefaults(String experimentDataset, String experimentTestSplit, long experimentSeed,
                                        Normalization experimentNormalize) {
         return new LinearEvalSpec(dataset == null ? experimentDataset : dataset, trainSplit == null ? "train" : trainSplit,
                 testSplit == null ? experimentTestSplit : testSplit, level == null ? 0 : level, epochs == null ? 100 : epochs,
-                batchSize == null ? 128 : batchSize, learningRate == null ? 1e-3 : learningRate,
-                seed == null ? experimentSeed : seed, normalize == null ? experimentNormalize : normalize);
+                batchSize == null ? 128 : batchSize, learningRate == null ? (finetune != null ? 1e-4 : 1e-3) : learningRate,
+                seed == null ? experimentSeed : seed, normalize == null ? experimentNormalize : normalize,
+                finetune == null ? null : finetune.withDefaults());
     }
 
     public void check(String path, Checks c) {
@@ -56,6 +59,9 @@ public record LinearEvalSpec(
         c.range(Checks.path(path, "learningRate"), learningRate, 0, true, 10);
         if (normalize != null) {
             normalize.check(Checks.path(path, "normalize"), c);
+        }
+        if (finetune != null) {
+            finetune.check(Checks.path(path, "finetune"), c);
         }
     }
 }
