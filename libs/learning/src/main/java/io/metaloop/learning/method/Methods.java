@@ -7,6 +7,7 @@ import io.metaloop.learning.method.fewshot.Maml;
 import io.metaloop.learning.method.fewshot.MetaSgd;
 import io.metaloop.learning.method.fewshot.ProtoNet;
 import io.metaloop.learning.method.fewshot.Reptile;
+import io.metaloop.learning.method.selfsupervised.DeepInfoMax;
 import io.metaloop.learning.method.selfsupervised.RandomWeights;
 import io.metaloop.learning.method.selfsupervised.RelationalReasoning;
 import io.metaloop.learning.method.selfsupervised.RotationNet;
@@ -28,6 +29,7 @@ public final class Methods {
             Map.entry(SimClr.NAME, SimClr::create),
             Map.entry(RotationNet.NAME, RotationNet::create),
             Map.entry(RandomWeights.NAME, RandomWeights::create),
+            Map.entry(DeepInfoMax.NAME, DeepInfoMax::create),
             Map.entry(Maml.NAME, Maml::create),
             Map.entry(Maml.FOMAML, Maml::create),
             Map.entry(Maml.ANIL, Maml::create),
