@@ -8,6 +8,7 @@ import io.metaloop.learning.method.fewshot.MetaSgd;
 import io.metaloop.learning.method.fewshot.ProtoNet;
 import io.metaloop.learning.method.fewshot.Reptile;
 import io.metaloop.learning.method.selfsupervised.DeepCluster;
+import io.metaloop.learning.method.selfsupervised.DeepInfoMax;
 import io.metaloop.learning.method.selfsupervised.RandomWeights;
 import io.metaloop.learning.method.selfsupervised.RelationalReasoning;
 import io.metaloop.learning.method.selfsupervised.RotationNet;
@@ -30,6 +31,7 @@ public final class Methods {
             Map.entry(RotationNet.NAME, RotationNet::create),
             Map.entry(DeepCluster.NAME, DeepCluster::create),
             Map.entry(RandomWeights.NAME, RandomWeights::create),
+            Map.entry(DeepInfoMax.NAME, DeepInfoMax::create),
             Map.entry(Maml.NAME, Maml::create),
             Map.entry(Maml.FOMAML, Maml::create),
             Map.entry(Maml.ANIL, Maml::create),

@@ -30,9 +30,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * head, projection head, rotation classifier…) trained together, each with its own copy of the
  * experiment's optimiser at the same rate — element-wise optimisers (SGD, Adam, RMSprop) make
  * that identical to one optimiser over both. One step: backbone forward in training mode on the
- * batch's images (all views, view-major), the method's {@link #objective} on the features, which
- * runs the head and returns the loss and its gradient in the features, backbone backward, both
- * updates. The head, its buffers and its optimiser's state are checkpointed with the backbone,
+ * batch's images (all views, view-major; {@link #encode}), the method's {@link #objective} on the
+ * features, which runs the head and returns the loss and its gradient in the features, backbone
+ * backward ({@link #backpropagate}), both updates. The head is any layer tree whose tensors the
+ * method owns; it need not be fed by the features alone (the method runs it itself). The head, its buffers and its optimiser's state are checkpointed with the backbone,
  * so a resumed run continues exactly; evaluation only ever loads the backbone.
  */
 public abstract class SelfSupervisedMethod extends BaseMethod {
@@ -95,14 +96,36 @@ public abstract class SelfSupervisedMethod extends BaseMethod {
      */
     protected abstract Objective objective(INDArray features, BatchFrame batch);
 
+    /**
+     * The backbone's forward pass in training mode on a step's images, before {@link #objective}:
+     * {@code encoder.forward(images, Mode.TRAIN)}. A method whose loss also reads a map inside the
+     * backbone (Deep InfoMax) runs it through a {@link io.metaloop.learning.nn.LayerTap} here instead.
+     *
+     * @param images [N, C, H, W], the rows of {@link #inputs}
+     * @return the features [N, F]
+     */
+    protected INDArray encode(Network encoder, INDArray images) {
+        return encoder.forward(images, Mode.TRAIN);
+    }
+
+    /**
+     * The backbone's backward pass after {@link #objective}, filling {@code encoder.gradients()}:
+     * {@code encoder.backward(gradFeatures)}. Overridden together with {@link #encode}.
+     *
+     * @param gradFeatures [N, F], the objective's gradient in the features
+     */
+    protected void backpropagate(Network encoder, INDArray gradFeatures) {
+        encoder.backward(gradFeatures);
+    }
+
     @Override
     public final double step(BatchFrame batch) {
         Network encoder = model().network();
         double rate = schedule.rate(batch.epoch());
         return Workspaces.run("ssl-step", () -> {
-            INDArray features = encoder.forward(inputs(batch), Mode.TRAIN);
+            INDArray features = encode(encoder, inputs(batch));
             Objective objective = objective(features, batch);
-            encoder.backward(objective.gradFeatures());
+            backpropagate(encoder, objective.gradFeatures());
             optimizer().step(encoder.params(), encoder.gradients(), rate);
             if (head != null) {
                 headOptimizer.step(head.params(), head.gradients(), rate);
