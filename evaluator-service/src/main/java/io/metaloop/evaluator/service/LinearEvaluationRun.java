@@ -10,7 +10,9 @@ import io.metaloop.contracts.spec.LinearEvalSpec;
 import io.metaloop.evaluator.config.EvaluatorConfig;
 import io.metaloop.evaluator.messaging.JobEventPublisher;
 import io.metaloop.learning.checkpoint.CheckpointCodec;
+import io.metaloop.contracts.spec.FineTuneSpec;
 import io.metaloop.learning.eval.FeatureFile;
+import io.metaloop.learning.eval.FineTuning;
 import io.metaloop.learning.eval.LinearEvaluation;
 import io.metaloop.learning.model.Classifier;
 import io.metaloop.messaging.BatchQuery;
@@ -33,7 +35,8 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.jboss.logging.Logger;
 
 /**
- * Linear evaluation of a checkpoint's backbone (libs/learning {@link LinearEvaluation}): the
+ * Linear evaluation of a checkpoint's backbone (libs/learning {@link LinearEvaluation}), or its
+ * fine-tuning when the settings ask for it ({@link FineTuning}). Linear evaluation: the
  * features of the training and test splits, streamed over Kafka in stored order without
  * augmentation, are computed once per (checkpoint, dataset, split, label level, normalisation) and
  * cached in the object store under {@code features/}; then the linear head is trained on them and
@@ -72,6 +75,10 @@ public class LinearEvaluationRun {
             events.publish(new JobEvent(request.experimentId(), JobEvent.Type.EVALUATING, worker, null, null, null, null,
                     clock.instant()));
             Classifier backbone = Classifier.encoderFromCheckpoint(CheckpointCodec.decode(store.require(request.checkpointKey())));
+            if (settings.finetune() != null) {
+                fineTune(request, backbone, worker, start);
+                return;
+            }
             Features train = features(request, backbone, settings.trainSplit());
             Features test = features(request, backbone, settings.testSplit());
             double featureSeconds = (System.nanoTime() - start) / 1e9;
@@ -106,6 +113,62 @@ public class LinearEvaluationRun {
     }
 
     private record Features(LinearEvaluation.Features features, boolean cached) {
+    }
+
+    /**
+     * Fine-tunes backbone and head together ({@link FineTuning}): every epoch the training split is
+     * streamed shuffled by (seed, epoch) with the fine-tuning augmentation, then the test split once.
+     */
+    private void fineTune(EvalRequest request, Classifier backbone, String worker, long start) throws InterruptedException {
+        LinearEvalSpec settings = request.linear().settings();
+        FineTuneSpec tune = settings.finetune();
+        FineTuning tuning = new FineTuning(backbone, request.linear().classes(), settings.level(), settings.epochs(),
+                settings.learningRate(), tune, settings.seed(), settings.normalize());
+        PullStream.Settings pull = new PullStream.Settings(config.prefetchBatches(), Duration.ofSeconds(15), Duration.ofMinutes(3));
+        BatchQuery trainQuery = new BatchQuery(request.experimentId() + "-finetune-" + System.nanoTime(), settings.dataset(),
+                settings.trainSplit(), settings.seed(), settings.batchSize(), true, false, tune.augment());
+        long trainExamples = 0;
+        double lastEpochLoss = Double.NaN;
+        try (BatchStream stream = new BatchStream(clients, producer, admin, trainQuery, pull, metrics::rejected)) {
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                BatchStream.EpochReader reader = stream.open(epoch);
+                double total = 0;
+                long seen = 0;
+                for (BatchFrame batch; (batch = reader.next()) != null; ) {
+                    total += tuning.step(batch) * batch.count();
+                    seen += batch.count();
+                }
+                trainExamples = seen;
+                lastEpochLoss = total / Math.max(1, seen);
+                LOG.infof("%s: fine-tuning epoch %d of %d, loss %.4f", request.experimentId(), epoch + 1, settings.epochs(),
+                        lastEpochLoss);
+            }
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        long testStart = System.nanoTime();
+        long examples = 0;
+        long correct = 0;
+        BatchQuery testQuery = new BatchQuery(request.experimentId() + "-finetune-test-" + System.nanoTime(), settings.dataset(),
+                settings.testSplit(), 0, config.batchSize(), false, false);
+        try (BatchStream stream = new BatchStream(clients, producer, admin, testQuery, pull, metrics::rejected)) {
+            BatchStream.EpochReader reader = stream.open(0);
+            for (BatchFrame batch; (batch = reader.next()) != null; ) {
+                correct += tuning.correct(batch);
+                examples += batch.count();
+                metrics.trials(batch.count());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LinearEvalSummary summary = new LinearEvalSummary(settings, request.linear().classes(), trainExamples, null,
+                lastEpochLoss, 0, trainSeconds + (System.nanoTime() - testStart) / 1e9, false);
+        EvalResult published = new EvalResult(request.experimentId(), settings.dataset(), settings.testSplit(),
+                request.checkpointKey(), examples, correct, examples == 0 ? 0 : (double) correct / examples, seconds, worker,
+                clock.instant(), null, summary);
+        store.put(ObjectKeys.evaluationReport(request.experimentId()), Json.write(published), "application/json");
+        events.publish(published);
+        metrics.evaluationDone(System.nanoTime() - start, examples, "succeeded");
+        LOG.infof("%s: fine-tuned accuracy %.4f on %d %s/%s images", request.experimentId(), published.accuracy(), examples,
+                settings.dataset(), settings.testSplit());
     }
 
     /** The split's features: from the cache when present and readable, else computed over Kafka and cached. */
