@@ -26,6 +26,7 @@ import java.util.Optional;
  */
 final class Demo {
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
+    private static final String SELF_SUPERVISED_PRESET = "rr-fashion-mnist-small";
     static final String FEW_SHOT_PRESET = "maml-omniglot-small-5w1s";
     static final String FEW_SHOT_DATASET = "omniglot-small";
 
@@ -34,20 +35,23 @@ final class Demo {
     private final int epochs;
     private final boolean supervised;
     private final boolean fewShot;
+    private final boolean selfSupervised;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /**
-     * @param parts "all", "supervised" or "few-shot"
+     * @param parts "all" (supervised, then few-shot, then self-supervised), or one of "supervised",
+     *              "few-shot", "self-supervised"
      */
     Demo(ProjectLayout layout, Path runDir, int epochs, String parts) {
         this.layout = layout;
         this.runDir = runDir;
         this.epochs = epochs;
-        if (!List.of("all", "supervised", "few-shot").contains(parts)) {
-            throw new StackException("--part must be all, supervised or few-shot, got '" + parts + "'");
+        if (!List.of("all", "supervised", "few-shot", "self-supervised").contains(parts)) {
+            throw new StackException("--part must be all, supervised, few-shot or self-supervised, got '" + parts + "'");
         }
-        this.supervised = !parts.equals("few-shot");
-        this.fewShot = !parts.equals("supervised");
+        this.supervised = parts.equals("all") || parts.equals("supervised");
+        this.fewShot = parts.equals("all") || parts.equals("few-shot");
+        this.selfSupervised = parts.equals("all") || parts.equals("self-supervised");
     }
 
     int run() {
@@ -63,6 +67,9 @@ final class Demo {
                 return 1;
             }
             if (fewShot && fewShot(stack) != 0) {
+                return 1;
+            }
+            if (selfSupervised && selfSupervised(stack) != 0) {
                 return 1;
             }
             System.out.printf("demo took %.0f s%n", seconds(start));
@@ -116,6 +123,26 @@ final class Demo {
         System.out.printf("  (MAML, ConvNet4, %d epochs; %s checkpoint; z interval ± %.2f %%; protocol %s)%n",
                 done.spec().epochs(), f.checkpoint(), 100 * f.ci95Z(), f.protocol().id().substring(0, 16));
         System.out.println("report: s3://" + LocalStack.BUCKET + "/" + f.reportKey());
+        return 0;
+    }
+
+    /**
+     * Relational reasoning pre-trains Conv4 on the bundled Fashion-MNIST without its labels, then the
+     * evaluator linear-evaluates the frozen backbone; 0 when it succeeded.
+     */
+    private int selfSupervised(LocalStack stack) {
+        System.out.println();
+        System.out.println("POST /api/v1/presets/" + SELF_SUPERVISED_PRESET + "/experiments");
+        ExperimentRecord done = submitAndFollow(stack, "/api/v1/presets/" + SELF_SUPERVISED_PRESET + "/experiments", "");
+        if (done == null) {
+            return 1;
+        }
+        var linear = done.result().linear();
+        System.out.printf("%nlinear evaluation of the relational-reasoning backbone: %.2f%% (%d of %d Fashion-MNIST test images;"
+                        + " pre-trained %d epochs without labels, K = %d views; Linear(64, 10) trained %d epochs on the frozen"
+                        + " features of %d training images)%n", 100 * done.result().accuracy(), done.result().correct(),
+                done.result().examples(), done.spec().epochs(), done.spec().augment().views(), linear.settings().epochs(),
+                linear.trainExamples());
         return 0;
     }
 

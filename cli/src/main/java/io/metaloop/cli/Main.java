@@ -19,8 +19,9 @@ public final class Main {
               down     stop exactly the processes 'up' started
               demo     start a fresh stack, train Conv4 on the bundled Fashion-MNIST and print its test
                        accuracy, then meta-train MAML on the bundled Omniglot and print its 5-way 1-shot
-                       accuracy on unseen alphabets with its interval; stop everything.
-                       Options: --epochs N (Fashion-MNIST, default 6), --part all|supervised|few-shot
+                       accuracy on unseen alphabets with its interval, then pre-train Conv4 by relational
+                       reasoning without labels and print its linear-evaluation accuracy; stop everything.
+                       Options: --epochs N (Fashion-MNIST, default 6), --part all|supervised|few-shot|self-supervised
               data     list the running stack's datasets, or import one (metaloop data for details)
               submit   submit an experiment spec (JSON or YAML) to the running stack: metaloop submit spec.yaml [--wait]
               presets  list the presets, or run one: metaloop presets run <name> [overrides.yaml] [--wait]
