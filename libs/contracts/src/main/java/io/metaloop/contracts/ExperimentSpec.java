@@ -202,6 +202,11 @@ public record ExperimentSpec(
                         .withDefaults(dataset, splits.test(), seed, normalize);
             }
             checkViews(method, augment, c);
+            if (List.of("relational-reasoning", "simclr", "deep-infomax").contains(method) && batchSize != null
+                    && batchSize < 2) {
+                c.add("batchSize", "method '" + method + "' contrasts each image with the others of its batch: at least 2 "
+                        + "images, got " + batchSize);
+            }
             if (episodic) {
                 episodes = (episodes != null ? episodes : new EpisodeSpec(null, null, null, null, null)).withDefaults();
                 maml = "maml".equals(method) ? orEmpty(maml).withDefaults(method) : null;

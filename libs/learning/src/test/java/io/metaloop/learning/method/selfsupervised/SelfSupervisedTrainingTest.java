@@ -128,5 +128,8 @@ class SelfSupervisedTrainingTest {
                 {"method": "simclr", "dataset": "cifar10", "backbone": "conv4", "epochs": 1, "batchSize": 128,
                  "augment": {"preset": "simclr", "views": 3}}"""));
         assertTrue(one.getMessage().contains("augment.views"), one.getMessage());
+        var single = assertThrows(io.metaloop.contracts.InvalidMessageException.class, () -> spec("""
+                {"method": "relational-reasoning", "dataset": "cifar10", "backbone": "conv4", "epochs": 1, "batchSize": 1}"""));
+        assertEquals("batchSize", single.errors().get(0).field(), "a batch of one image has no negative");
     }
 }
