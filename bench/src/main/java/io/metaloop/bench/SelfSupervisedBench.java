@@ -174,7 +174,7 @@ public final class SelfSupervisedBench {
                 JsonNode r = lastJson(new ProcessBuilder(python, script.toString(), "train", "--data", dir.toString(), "--seed",
                         String.valueOf(seed), "--threads", String.valueOf(threads)).redirectErrorStream(true).start(), "[torch] ");
                 if (r != null) {
-                    theirs.put(seed, new SeedResult(r.path("accuracy").asDouble(), r.path("random_accuracy").asDouble(Double.NaN),
+                    theirs.put(seed, new SeedResult(r.path("accuracy").asDouble(), r.path("random_accuracy").isNumber() ? r.path("random_accuracy").asDouble() : Double.NaN,
                             doubles(r.path("epoch_seconds")), doubles(r.path("epoch_losses"))));
                 }
             }
@@ -224,9 +224,9 @@ public final class SelfSupervisedBench {
                 rb.add(t.randomAccuracy());
                 sb.add(TrainStepBench.median(t.epochSeconds()));
             }
-            System.out.printf("%-6d %9.2f%% %10s %8s %10.2f%% %11s %10.1f %10s %19s %19s%n", e.getKey(), 100 * m.accuracy(),
+            System.out.printf("%-6d %9.2f%% %10s %8s %11s %11s %10.1f %10s %19s %19s%n", e.getKey(), 100 * m.accuracy(),
                     t == null ? "-" : pct(t.accuracy()), t == null ? "-" : String.format("%+.2f", 100 * (m.accuracy() - t.accuracy())),
-                    100 * m.randomAccuracy(), t == null ? "-" : pct(t.randomAccuracy()), TrainStepBench.median(m.epochSeconds()),
+                    pct(m.randomAccuracy()), t == null ? "-" : pct(t.randomAccuracy()), TrainStepBench.median(m.epochSeconds()),
                     t == null ? "-" : String.format("%.1f", TrainStepBench.median(t.epochSeconds())), losses(m.epochLosses()),
                     t == null ? "-" : losses(t.epochLosses()));
         }
@@ -236,24 +236,24 @@ public final class SelfSupervisedBench {
             AccuracySummary sD = d.size() >= 2 ? summary(d) : null;
             AccuracySummary rA = summary(ra);
             AccuracySummary rB = rb.size() >= 2 ? summary(rb) : null;
-            System.out.printf("%-6s %9.2f%% %10s %8s %10.2f%% %11s %10.1f %10s%n", "mean", 100 * sA.mean(),
-                    sB == null ? "-" : pct(sB.mean()), sD == null ? "-" : String.format("%+.2f", 100 * sD.mean()), 100 * rA.mean(),
+            System.out.printf("%-6s %9.2f%% %10s %8s %11s %11s %10.1f %10s%n", "mean", 100 * sA.mean(),
+                    sB == null ? "-" : pct(sB.mean()), sD == null ? "-" : String.format("%+.2f", 100 * sD.mean()), pct(rA.mean()),
                     rB == null ? "-" : pct(rB.mean()), median(sa), sb.isEmpty() ? "-" : String.format("%.1f", median(sb)));
-            System.out.printf("%-6s %10.2f %10s %8s %11.2f %11s%n", "std", 100 * sA.std(),
+            System.out.printf("%-6s %10.2f %10s %8s %11s %11s%n", "std", 100 * sA.std(),
                     sB == null ? "-" : String.format("%.2f", 100 * sB.std()), sD == null ? "-" : String.format("%.2f", 100 * sD.std()),
-                    100 * rA.std(), rB == null ? "-" : String.format("%.2f", 100 * rB.std()));
-            System.out.printf("%-6s %10.2f %10s %8s %11.2f %11s%n", "±t95", 100 * sA.ci95T(),
+                    points(rA.std()), rB == null ? "-" : points(rB.std()));
+            System.out.printf("%-6s %10.2f %10s %8s %11s %11s%n", "±t95", 100 * sA.ci95T(),
                     sB == null ? "-" : String.format("%.2f", 100 * sB.ci95T()),
-                    sD == null ? "-" : String.format("%.2f", 100 * sD.ci95T()), 100 * rA.ci95T(),
-                    rB == null ? "-" : String.format("%.2f", 100 * rB.ci95T()));
+                    sD == null ? "-" : String.format("%.2f", 100 * sD.ci95T()), points(rA.ci95T()),
+                    rB == null ? "-" : points(rB.ci95T()));
             if (sD != null) {
                 System.out.printf("difference MetaLoop − PyTorch: %+.2f points (paired over %d seeds, ±%.2f t95); goal: within "
                         + "1.5 points%n", 100 * sD.mean(), d.size(), 100 * sD.ci95T());
             }
         }
-        if (!torch) {
+        if (!torch || theirs.isEmpty()) {
             System.out.println("PyTorch column not measured: no python3 that imports torch (Debian: apt-get install "
-                    + "python3-torch), or bench/selfsupervised_torch.py missing");
+                    + "python3-torch), bench/selfsupervised_torch.py missing, or the twin failed (see its [torch] lines)");
         }
         System.out.printf("s/ep = median over epochs of the summed training-step times of one pre-training epoch (data plane's "
                 + "augmentation and file writing/reading excluded);%nrandom = the same seed's untrained backbone under the same "
@@ -299,6 +299,10 @@ public final class SelfSupervisedBench {
 
     private static String pct(double fraction) {
         return Double.isNaN(fraction) ? "-" : String.format("%.2f%%", 100 * fraction);
+    }
+
+    private static String points(double fraction) {
+        return Double.isNaN(fraction) ? "-" : String.format("%.2f", 100 * fraction);
     }
 
     private static String losses(double[] epochLosses) {
