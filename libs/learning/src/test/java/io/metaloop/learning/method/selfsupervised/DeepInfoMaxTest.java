@@ -236,7 +236,10 @@ class DeepInfoMaxTest {
 
     @Test
     void aBatchOfOneImageIsRefused() {
-        DeepInfoMax dim = method(spec(1, ""));
+        // the spec refuses batchSize 1 outright, and the method a one-image batch that reaches it anyway
+        var refused = assertThrows(io.metaloop.contracts.InvalidMessageException.class, () -> spec(1, ""));
+        assertEquals("batchSize", refused.errors().get(0).field());
+        DeepInfoMax dim = method(spec(4, ""));
         SplitData train = fashionMnist(1);
         BatchFrame one = Batches.assemble(ShardedSplit.inMemory(train), null, 0, 0, 1, true);
         assertThrows(IllegalArgumentException.class, () -> dim.step(one));
