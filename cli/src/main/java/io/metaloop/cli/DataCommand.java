@@ -29,9 +29,12 @@ final class DataCommand {
                    metaloop data download <dataset> [--to DIR] [--sha256 HEX]     (resumable, SHA-256 verified)
                      datasets: fashion-mnist omniglot-small omniglot cifar10 cifar100 stl10 tiny-imagenet
                    metaloop data import <name> <archive-or-dir> --format <format> [--image-size N] [--rotations]
-                                        [--split-files DIR] [--hierarchy FILE] [--class-splits FILE]
+                                        [--split-files DIR] [--hierarchy FILE] [--class-splits FILE] [--test-share S]
                      --class-splits: JSON {"train": ["Greek/", ...], "val": [...], "test": [...]} assigning classes
                                      to splits by name prefix, e.g. data/omniglot/alphabet-splits.json
+                     --test-share S: split every class's images into train and test, the share S (0 < S < 1) in
+                                     test, e.g. 0.25 puts drawers 4, 8, 12, 16, 20 of each Omniglot character in
+                                     test (not with --class-splits)
               formats: fashion-mnist mnist cifar10 cifar100 stl10 omniglot tiny-imagenet image-folder slimagenet64
                        mini-imagenet tiered-imagenet cifar-fs fc100
               e.g.   metaloop data import omniglot data/omniglot --format omniglot --image-size 28 --rotations \\
@@ -185,6 +188,19 @@ final class DataCommand {
                 case "--split-files" -> body.put("splitFiles", absolute(value(it, option)));
                 case "--hierarchy" -> body.put("hierarchyFile", absolute(value(it, option)));
                 case "--class-splits" -> body.put("classSplits", absolute(value(it, option)));
+                case "--test-share" -> {
+                    String v = value(it, option);
+                    double share;
+                    try {
+                        share = Double.parseDouble(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--test-share must be a number between 0 and 1, got '" + v + "'");
+                    }
+                    if (!(share > 0 && share < 1)) {
+                        throw new IllegalArgumentException("--test-share must be strictly between 0 and 1, got '" + v + "'");
+                    }
+                    body.put("testShare", share);
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }

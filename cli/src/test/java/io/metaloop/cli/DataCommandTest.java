@@ -23,6 +23,19 @@ class DataCommandTest {
     }
 
     @Test
+    void testShareBecomesAFraction() {
+        var body = DataCommand.importBody(List.of("omniglot", "data/omniglot", "--format", "omniglot", "--test-share", "0.25"));
+        assertEquals(0.25, body.path("testShare").asDouble());
+        assertTrue(body.path("testShare").isNumber());
+        assertEquals("--test-share must be strictly between 0 and 1, got '1'", assertThrows(IllegalArgumentException.class,
+                () -> DataCommand.importBody(List.of("x", "d", "--format", "omniglot", "--test-share", "1"))).getMessage());
+        assertEquals("--test-share must be a number between 0 and 1, got 'a quarter'", assertThrows(IllegalArgumentException.class,
+                () -> DataCommand.importBody(List.of("x", "d", "--format", "omniglot", "--test-share", "a quarter"))).getMessage());
+        assertEquals("--test-share needs a value", assertThrows(IllegalArgumentException.class,
+                () -> DataCommand.importBody(List.of("x", "d", "--format", "omniglot", "--test-share"))).getMessage());
+    }
+
+    @Test
     void missingOrBadArgumentsAreNamed() {
         assertEquals("--format is required",
                 assertThrows(IllegalArgumentException.class, () -> DataCommand.importBody(List.of("x", "dir"))).getMessage());

@@ -141,6 +141,31 @@ class DatasetServiceTest {
     }
 
     @Test
+    void testShareDividesEveryClassBetweenTrainAndTestAndBadSharesAreNamed() {
+        Path omniglot = ProjectLayout.locate().bundledData().resolve("omniglot");
+        String zip = omniglot.resolve("images_background_small1.zip").toString();
+        // 136 characters of 20 drawers: drawers 4, 8, 12, 16 and 20 of each in test
+        given().contentType("application/json")
+                .body("{\"format\":\"omniglot\",\"path\":\"" + zip + "\",\"imageSize\":28,\"testShare\":0.25}")
+                .when().post("/api/v1/datasets/omniglot-drawers/import").then().statusCode(201)
+                .body("levels[0].classes.size()", equalTo(136))
+                .body("splits.train", equalTo(136 * 15)).body("splits.test", equalTo(136 * 5))
+                .body("splits.all", equalTo(null))
+                .body("splitClasses", equalTo(Map.of("train", Map.of("classes", 136, "smallestClass", 15),
+                        "test", Map.of("classes", 136, "smallestClass", 5))));
+        given().contentType("application/json")
+                .body("{\"format\":\"omniglot\",\"path\":\"" + zip + "\",\"testShare\":1.0}")
+                .when().post("/api/v1/datasets/omniglot-drawers/import").then().statusCode(400)
+                .body("fields[0].field", equalTo("testShare"))
+                .body("fields[0].message", containsString("between 0 and 1"));
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"" + zip
+                        + "\",\"testShare\":0.25,\"classSplits\":\"" + omniglot.resolve("alphabet-splits.json") + "\"}")
+                .when().post("/api/v1/datasets/omniglot-drawers/import").then().statusCode(400)
+                .body("fields[0].field", equalTo("testShare"))
+                .body("fields[0].message", containsString("classSplits"));
+    }
+
+    @Test
     void aCorruptArchiveIsRejectedNamingItAndLeavesTheCatalogueAsItWas() throws Exception {
         Path good = ProjectLayout.locate().bundledData().resolve("omniglot/images_background_small2.zip");
         Path truncated = Files.createTempFile("small2-truncated", ".zip");

@@ -52,10 +52,11 @@ public class DatasetResource {
      * Body of an import: a dataset format, the archive or directory on the dataset-service host, and
      * the format's options (see ReadOptions). {@code hierarchyFile} and {@code classSplits} are files on
      * the dataset-service host: a label hierarchy (LabelHierarchy) and a JSON file assigning classes to
-     * splits by name prefix (ClassSplits).
+     * splits by name prefix (ClassSplits). {@code testShare}, a fraction in (0, 1), divides every class's
+     * images between splits train and test instead (TestShareSplits); not with {@code classSplits}.
      */
     public record ImportRequest(String format, String path, Integer imageSize, Boolean rotations, String splitFiles,
-                                String hierarchyFile, String classSplits) {
+                                String hierarchyFile, String classSplits, Double testShare) {
         ReadOptions options() {
             ReadOptions o = ReadOptions.DEFAULTS.withImageSize(imageSize == null ? 0 : imageSize)
                     .withRotations(Boolean.TRUE.equals(rotations));
@@ -67,6 +68,9 @@ public class DatasetResource {
             }
             if (classSplits != null) {
                 o = o.withClassSplits(java.nio.file.Path.of(classSplits));
+            }
+            if (testShare != null) {
+                o = o.withTestShare(testShare);
             }
             return o;
         }
@@ -93,6 +97,13 @@ public class DatasetResource {
         }
         if (body.classSplits() != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(body.classSplits()))) {
             errors.add(new FieldError("classSplits", "no file " + body.classSplits() + " on the dataset-service host"));
+        }
+        if (body.testShare() != null && !(body.testShare() > 0 && body.testShare() < 1)) {
+            errors.add(new FieldError("testShare", "must be a fraction strictly between 0 and 1 (the share of each"
+                    + " class's images put in split 'test', e.g. 0.25), got " + body.testShare()));
+        } else if (body.testShare() != null && body.classSplits() != null) {
+            errors.add(new FieldError("testShare", "cannot be combined with classSplits: classSplits puts each class"
+                    + " in one split, testShare divides every class's images between 'train' and 'test'; give one of them"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidMessageException(errors);

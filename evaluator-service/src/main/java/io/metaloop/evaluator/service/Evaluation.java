@@ -9,7 +9,12 @@ import io.metaloop.evaluator.config.EvaluatorConfig;
 import io.metaloop.evaluator.messaging.JobEventPublisher;
 import io.metaloop.learning.checkpoint.CheckpointCodec;
 import io.metaloop.learning.data.Images;
+import io.metaloop.learning.checkpoint.Checkpoint;
+import io.metaloop.learning.method.auxiliary.GeneratedLabelStatistics;
+import io.metaloop.learning.method.auxiliary.LabelGenerator;
+import io.metaloop.learning.method.auxiliary.Maxl;
 import io.metaloop.learning.model.Classifier;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import io.metaloop.messaging.BatchQuery;
 import io.metaloop.messaging.BatchStream;
 import io.metaloop.messaging.PullStream;
@@ -26,7 +31,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Classification accuracy of a checkpoint on a whole split: loads the checkpoint from the object
- * store, streams the split over Kafka in stored order, and publishes an {@link EvalResult} (and a
+ * store, streams the split over Kafka in stored order, scores it against the request's label level
+ * (for a {@code maxl} checkpoint also reporting what its label generator gives each primary
+ * class), and publishes an {@link EvalResult} (and a
  * copy under {@code reports/}). Failures become FAILED job events; an evaluation interrupted by a
  * shutdown goes back on the queue.
  */
@@ -68,7 +75,12 @@ public class Evaluation {
         try {
             events.publish(new JobEvent(request.experimentId(), JobEvent.Type.EVALUATING, worker, null, null, null, null,
                     clock.instant()));
-            Classifier model = Classifier.fromCheckpoint(CheckpointCodec.decode(store.require(request.checkpointKey())));
+            Checkpoint checkpoint = CheckpointCodec.decode(store.require(request.checkpointKey()));
+            Classifier model = Classifier.fromCheckpoint(checkpoint);
+            // a MAXL checkpoint also reports what its label generator gives this split's images
+            LabelGenerator generator = Maxl.NAME.equals(checkpoint.method()) ? LabelGenerator.fromCheckpoint(checkpoint) : null;
+            GeneratedLabelStatistics generated = generator == null ? null : new GeneratedLabelStatistics(generator.psi());
+            int level = request.labelLevel();
             long correct = 0;
             BatchQuery query = new BatchQuery(request.experimentId() + "-eval-" + start, request.dataset(), request.split(),
                     0, config.batchSize(), false, false);
@@ -77,8 +89,16 @@ public class Evaluation {
             try (BatchStream stream = new BatchStream(clients, producer, admin, query, settings, metrics::rejected)) {
                 BatchStream.EpochReader reader = stream.open(0);
                 for (BatchFrame batch; (batch = reader.next()) != null; ) {
-                    int[] predicted = model.predict(Images.toTensor(batch, model.network().dataType(), request.normalize()));
-                    int[] labels = Images.labels(batch, 0);
+                    if (level >= batch.labelLevels()) {
+                        throw new IllegalArgumentException("label level " + level + " requested, but " + request.dataset()
+                                + " batches carry " + batch.labelLevels() + " level(s)");
+                    }
+                    INDArray images = Images.toTensor(batch, model.network().dataType(), request.normalize());
+                    int[] predicted = model.predict(images);
+                    int[] labels = Images.labels(batch, level);
+                    if (generated != null) {
+                        generated.add(labels, generator.generate(images, labels));
+                    }
                     for (int i = 0; i < labels.length; i++) {
                         if (predicted[i] == labels[i]) {
                             correct++;
@@ -91,7 +111,7 @@ public class Evaluation {
             double seconds = (System.nanoTime() - start) / 1e9;
             EvalResult result = new EvalResult(request.experimentId(), request.dataset(), request.split(),
                     request.checkpointKey(), examples, correct, examples == 0 ? 0 : (double) correct / examples, seconds,
-                    worker, clock.instant());
+                    worker, clock.instant(), null, null, generated == null ? null : generated.report());
             store.put(ObjectKeys.evaluationReport(request.experimentId()), Json.write(result), "application/json");
             events.publish(result);
             metrics.evaluationDone(System.nanoTime() - start, examples, "succeeded");

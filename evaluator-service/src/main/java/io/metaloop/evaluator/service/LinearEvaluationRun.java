@@ -91,7 +91,7 @@ public class LinearEvaluationRun {
                     result.trainAccuracy(), result.finalLoss(), featureSeconds, headSeconds, train.cached() && test.cached());
             EvalResult published = new EvalResult(request.experimentId(), settings.dataset(), settings.testSplit(),
                     request.checkpointKey(), result.testExamples(), result.testCorrect(), result.testAccuracy(), seconds, worker,
-                    clock.instant(), null, summary);
+                    clock.instant(), null, summary, null);
             store.put(ObjectKeys.evaluationReport(request.experimentId()), Json.write(published), "application/json");
             events.publish(published);
             metrics.evaluationDone(System.nanoTime() - start, result.testExamples(), "succeeded");
@@ -163,7 +163,7 @@ public class LinearEvaluationRun {
                 lastEpochLoss, 0, trainSeconds + (System.nanoTime() - testStart) / 1e9, false);
         EvalResult published = new EvalResult(request.experimentId(), settings.dataset(), settings.testSplit(),
                 request.checkpointKey(), examples, correct, examples == 0 ? 0 : (double) correct / examples, seconds, worker,
-                clock.instant(), null, summary);
+                clock.instant(), null, summary, null);
         store.put(ObjectKeys.evaluationReport(request.experimentId()), Json.write(published), "application/json");
         events.publish(published);
         metrics.evaluationDone(System.nanoTime() - start, examples, "succeeded");

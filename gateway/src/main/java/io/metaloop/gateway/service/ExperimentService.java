@@ -103,6 +103,7 @@ public class ExperimentService {
         if (spec.splits().validation() != null) {
             checkSplit(c, "splits.validation", spec.splits().validation(), dataset);
         }
+        checkLabelLevels(spec, dataset, c);
         if (spec.normalize() != null && spec.normalize().channels() != dataset.channels()) {
             c.add("normalize.mean", "has " + spec.normalize().channels() + " channels; " + spec.dataset() + " images have "
                     + dataset.channels());
@@ -134,6 +135,34 @@ public class ExperimentService {
         }
         if (!c.ok()) {
             throw new InvalidMessageException(c.errors());
+        }
+    }
+
+    /**
+     * The auxiliary family's label levels exist in the dataset, and {@code maxl.psi} has one entry per
+     * class of the primary level (seeds.md §1.2: len(ψ) = primary classes).
+     */
+    static void checkLabelLevels(ExperimentSpec spec, DatasetInfo dataset, Checks c) {
+        io.metaloop.contracts.spec.MaxlSpec aux = spec.auxiliary();
+        if (aux == null) {
+            return;
+        }
+        String levels = dataset.labelLevels() + " label level(s) " + dataset.levels().stream().map(DatasetInfo.Level::name).toList();
+        String section = spec.method();
+        if (aux.primaryLevel() >= dataset.labelLevels()) {
+            c.add(section + ".primaryLevel", "dataset '" + dataset.name() + "' has " + levels + ", so levels 0.."
+                    + (dataset.labelLevels() - 1) + "; got " + aux.primaryLevel() + " (import with --hierarchy to add levels)");
+            return;
+        }
+        if (aux.auxiliaryLevel() != null && aux.auxiliaryLevel() >= dataset.labelLevels()) {
+            c.add(section + ".auxiliaryLevel", "dataset '" + dataset.name() + "' has " + levels + ", so levels 0.."
+                    + (dataset.labelLevels() - 1) + "; got " + aux.auxiliaryLevel());
+        }
+        int primaryClasses = dataset.levels().get(aux.primaryLevel()).classes().size();
+        if (aux.psi() != null && aux.psi().size() != primaryClasses) {
+            c.add(section + ".psi", "has " + aux.psi().size() + " entries; the primary level '"
+                    + dataset.levels().get(aux.primaryLevel()).name() + "' of " + dataset.name() + " has " + primaryClasses
+                    + " classes: one entry per primary class");
         }
     }
 
@@ -225,8 +254,11 @@ public class ExperimentService {
                 } else if (spec.evaluation() != null) {
                     startFewShot(trained, spec.evaluation(), true);
                 } else {
+                    // the auxiliary family is scored on its primary label level
+                    int level = spec.auxiliary() != null ? spec.auxiliary().primaryLevel() : 0;
                     send(Topics.EVAL_REQUESTS, event.experimentId(), EvalRequest.wholeSplit(event.experimentId(),
-                            spec.dataset(), spec.splits().test(), event.checkpointKey(), clock.instant(), spec.normalize()));
+                            spec.dataset(), spec.splits().test(), event.checkpointKey(), clock.instant(), spec.normalize(),
+                            level));
                 }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "%s: could not start its evaluation", event.experimentId());

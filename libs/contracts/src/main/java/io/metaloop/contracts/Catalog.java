@@ -9,7 +9,13 @@ import java.util.List;
 public final class Catalog {
     /** Methods trained on batches of images. */
     public static final List<String> BATCH_METHODS = List.of("supervised", "standard", "relational-reasoning", "simclr",
-            "rotation", "deepcluster", "deep-infomax", "random-weights");
+            "rotation", "deepcluster", "deep-infomax", "random-weights", "single", "human", "maxl");
+    /**
+     * The auxiliary-learning family (seeds.md §1): the primary task alone ({@code single}), with a
+     * human label level as auxiliary task ({@code human}), or with generated auxiliary labels
+     * ({@code maxl}); all trained on batches with label levels.
+     */
+    public static final List<String> AUXILIARY_METHODS = List.of("single", "human", "maxl");
     /**
      * Self-supervised methods (seeds.md §2): they pre-train a backbone without labels (an unlabeled
      * split may train them) and are judged by linear evaluation of the learned backbone.
@@ -21,7 +27,7 @@ public final class Catalog {
     /** MAML and its variants: the gradient-based meta-learners that share the {@code maml}-style section. */
     public static final List<String> GRADIENT_META_METHODS = List.of("maml", "fomaml", "anil", "meta-sgd");
     public static final List<String> METHODS = List.of("supervised", "standard", "relational-reasoning", "simclr", "rotation",
-            "deepcluster", "deep-infomax", "random-weights", "maml", "fomaml", "anil", "meta-sgd", "protonet", "reptile");
+            "deepcluster", "deep-infomax", "random-weights", "single", "human", "maxl", "maml", "fomaml", "anil", "meta-sgd", "protonet", "reptile");
     public static final List<String> BACKBONES = List.of("conv4", "convnet4", "wide-convnet4", "resnet12", "wide-resnet12", "resnet8",
             "resnet32", "resnet56", "vgg16", "resnet18", "resnet34");
     /**
@@ -36,6 +42,10 @@ public final class Catalog {
 
     public static boolean isSelfSupervised(String method) {
         return SELF_SUPERVISED_METHODS.contains(method);
+    }
+
+    public static boolean isAuxiliary(String method) {
+        return AUXILIARY_METHODS.contains(method);
     }
 
     public static boolean isEpisodic(String method) {

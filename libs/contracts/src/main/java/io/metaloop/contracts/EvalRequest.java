@@ -13,7 +13,8 @@ import java.time.Instant;
  * backbone (see {@link LinearEvalJob}; {@code dataset} and {@code split} are then its dataset and
  * test split). At most one of {@code fewShot}, {@code task} and {@code linear} is set.
  * {@code normalize} is the experiment's normalisation, applied by a whole-split evaluation as in
- * training (null for none).
+ * training (null for none). {@code level} is the label level a whole-split evaluation scores
+ * against (absent: 0, the primary labels; the auxiliary-learning family's primary level otherwise).
  */
 public record EvalRequest(String experimentId, String dataset, String split, String checkpointKey, Instant requestedAt,
                           @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,8 +25,13 @@ public record EvalRequest(String experimentId, String dataset, String split, Str
                           @JacksonInject(value = Json.ABSENT + "linear", useInput = OptBoolean.TRUE) LinearEvalJob linear,
                           @JsonInclude(JsonInclude.Include.NON_NULL)
                           @JacksonInject(value = Json.ABSENT + "normalize", useInput = OptBoolean.TRUE)
-                          io.metaloop.contracts.spec.Normalization normalize) {
+                          io.metaloop.contracts.spec.Normalization normalize,
+                          @JsonInclude(JsonInclude.Include.NON_NULL)
+                          @JacksonInject(value = Json.ABSENT + "level", useInput = OptBoolean.TRUE) Integer level) {
     public EvalRequest {
+        if (level != null && (level < 0 || level > 0xFFFF)) {
+            throw new InvalidMessageException("level", "must be in 0..65535, got " + level);
+        }
         Messages.require("experimentId", experimentId);
         Messages.require("dataset", dataset);
         Messages.require("split", split);
@@ -40,29 +46,41 @@ public record EvalRequest(String experimentId, String dataset, String split, Str
     /** A few-shot shard or a user's task (one of them null). */
     public EvalRequest(String experimentId, String dataset, String split, String checkpointKey, Instant requestedAt,
                        FewShotShard fewShot, FewShotTask task) {
-        this(experimentId, dataset, split, checkpointKey, requestedAt, fewShot, task, null, null);
+        this(experimentId, dataset, split, checkpointKey, requestedAt, fewShot, task, null, null, null);
     }
 
     /** A linear evaluation of the checkpoint's backbone. */
     public static EvalRequest linear(String experimentId, String checkpointKey, Instant requestedAt, LinearEvalJob linear) {
         return new EvalRequest(experimentId, linear.settings().dataset(), linear.settings().testSplit(), checkpointKey,
-                requestedAt, null, null, linear, null);
+                requestedAt, null, null, linear, null, null);
     }
 
     /** A whole-split evaluation ({@code fewShot} null) or one shard of a few-shot test. */
     public EvalRequest(String experimentId, String dataset, String split, String checkpointKey, Instant requestedAt,
                        FewShotShard fewShot) {
-        this(experimentId, dataset, split, checkpointKey, requestedAt, fewShot, null, null, null);
+        this(experimentId, dataset, split, checkpointKey, requestedAt, fewShot, null, null, null, null);
     }
 
     /** A whole-split accuracy evaluation of images without normalisation. */
     public EvalRequest(String experimentId, String dataset, String split, String checkpointKey, Instant requestedAt) {
-        this(experimentId, dataset, split, checkpointKey, requestedAt, null, null, null, null);
+        this(experimentId, dataset, split, checkpointKey, requestedAt, null, null, null, null, null);
     }
 
     /** A whole-split accuracy evaluation, the images normalised as in training. */
     public static EvalRequest wholeSplit(String experimentId, String dataset, String split, String checkpointKey,
                                          Instant requestedAt, io.metaloop.contracts.spec.Normalization normalize) {
-        return new EvalRequest(experimentId, dataset, split, checkpointKey, requestedAt, null, null, null, normalize);
+        return new EvalRequest(experimentId, dataset, split, checkpointKey, requestedAt, null, null, null, normalize, null);
+    }
+
+    /** A whole-split accuracy evaluation against the labels of {@code level}, the images normalised as in training. */
+    public static EvalRequest wholeSplit(String experimentId, String dataset, String split, String checkpointKey,
+                                         Instant requestedAt, io.metaloop.contracts.spec.Normalization normalize, int level) {
+        return new EvalRequest(experimentId, dataset, split, checkpointKey, requestedAt, null, null, null, normalize, level);
+    }
+
+    /** The label level a whole-split evaluation scores against: {@code level}, or 0 when absent. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public int labelLevel() {
+        return level == null ? 0 : level;
     }
 }

@@ -15,13 +15,18 @@ import java.time.Instant;
  * @param seconds  wall time of the evaluation (for a few-shot test: of its last shard's evaluator)
  * @param linear   for a linear evaluation, its settings and what the head reached (then
  *                 {@code split} is its test split and {@code accuracy} the test accuracy)
+ * @param generatedLabels for a {@code maxl} checkpoint's whole-split evaluation, what its label
+ *                 generator gives the split's images, per primary class
  */
 public record EvalResult(String experimentId, String dataset, String split, String checkpointKey, long examples,
                          long correct, double accuracy, double seconds, String worker, Instant at,
                          @JsonInclude(JsonInclude.Include.NON_NULL)
                          @JacksonInject(value = Json.ABSENT + "fewShot", useInput = OptBoolean.TRUE) FewShotSummary fewShot,
                          @JsonInclude(JsonInclude.Include.NON_NULL)
-                         @JacksonInject(value = Json.ABSENT + "linear", useInput = OptBoolean.TRUE) LinearEvalSummary linear) {
+                         @JacksonInject(value = Json.ABSENT + "linear", useInput = OptBoolean.TRUE) LinearEvalSummary linear,
+                         @JsonInclude(JsonInclude.Include.NON_NULL)
+                         @JacksonInject(value = Json.ABSENT + "generatedLabels", useInput = OptBoolean.TRUE)
+                         GeneratedLabels generatedLabels) {
     public EvalResult {
         Messages.require("experimentId", experimentId);
         Messages.require("split", split);
@@ -34,13 +39,13 @@ public record EvalResult(String experimentId, String dataset, String split, Stri
     /** A whole-split accuracy. */
     public EvalResult(String experimentId, String dataset, String split, String checkpointKey, long examples,
                       long correct, double accuracy, double seconds, String worker, Instant at) {
-        this(experimentId, dataset, split, checkpointKey, examples, correct, accuracy, seconds, worker, at, null, null);
+        this(experimentId, dataset, split, checkpointKey, examples, correct, accuracy, seconds, worker, at, null, null, null);
     }
 
     /** A whole-split accuracy or a few-shot test (fewShot null for the former). */
     public EvalResult(String experimentId, String dataset, String split, String checkpointKey, long examples,
                       long correct, double accuracy, double seconds, String worker, Instant at, FewShotSummary fewShot) {
-        this(experimentId, dataset, split, checkpointKey, examples, correct, accuracy, seconds, worker, at, fewShot, null);
+        this(experimentId, dataset, split, checkpointKey, examples, correct, accuracy, seconds, worker, at, fewShot, null, null);
     }
 
     /** Whether this result completes its experiment (a whole-split result, or the experiment's own few-shot test). */

@@ -14,6 +14,7 @@ import io.metaloop.contracts.spec.SimClrSpec;
 import io.metaloop.contracts.spec.EpisodeSpec;
 import io.metaloop.contracts.spec.EvaluationSpec;
 import io.metaloop.contracts.spec.MamlSpec;
+import io.metaloop.contracts.spec.MaxlSpec;
 import io.metaloop.contracts.spec.Normalization;
 import io.metaloop.contracts.spec.OptimizerSpec;
 import io.metaloop.contracts.spec.ProtoNetSpec;
@@ -37,7 +38,12 @@ import java.util.Map;
  * ({@link Catalog#EPISODIC_METHODS}) are specified in episodes ({@code episodes}) instead. A method's
  * section is named after it ({@code maml}, {@code fomaml}, {@code anil}, {@code meta-sgd},
  * {@code protonet}, {@code reptile}, {@code relational-reasoning}, {@code simclr}, {@code deepcluster},
- * {@code deep-infomax}); a section of another method is refused.
+ * {@code deep-infomax}, and {@code single}, {@code human}, {@code maxl}, which share {@link MaxlSpec});
+ * a section of another method is refused.
+ *
+ * <p>The auxiliary-learning family ({@link Catalog#AUXILIARY_METHODS}, seeds.md §1) takes the seed's
+ * optimiser, SGD 0.01 without momentum halved every 50 epochs (StepLR(50, 0.5)); {@code maxl} needs
+ * SGD (its virtual step is the multi-task optimiser's step) and a {@code maxl.psi}.
  *
  * <p>Self-supervised methods ({@link Catalog#SELF_SUPERVISED_METHODS}) take the seed's defaults
  * (seeds.md §2): their optimiser (Adam 1e-3; Deep InfoMax 1e-4), their augmentation and views
@@ -93,7 +99,10 @@ public record ExperimentSpec(
         @JacksonInject(value = Json.ABSENT + "deepcluster", useInput = OptBoolean.TRUE) DeepClusterSpec deepcluster,
         @JsonProperty("deep-infomax")
         @JacksonInject(value = Json.ABSENT + "deep-infomax", useInput = OptBoolean.TRUE) DeepInfoMaxSpec deepInfomax,
-        @JacksonInject(value = Json.ABSENT + "linearEvaluation", useInput = OptBoolean.TRUE) LinearEvalSpec linearEvaluation) {
+        @JacksonInject(value = Json.ABSENT + "linearEvaluation", useInput = OptBoolean.TRUE) LinearEvalSpec linearEvaluation,
+        @JacksonInject(value = Json.ABSENT + "single", useInput = OptBoolean.TRUE) MaxlSpec single,
+        @JacksonInject(value = Json.ABSENT + "human", useInput = OptBoolean.TRUE) MaxlSpec human,
+        @JacksonInject(value = Json.ABSENT + "maxl", useInput = OptBoolean.TRUE) MaxlSpec maxl) {
     public static final int MAX_EPOCHS = 1000;
     public static final int MAX_BATCH_SIZE = 4096;
 
@@ -111,6 +120,10 @@ public record ExperimentSpec(
         boolean selfSupervised = method != null && Catalog.isSelfSupervised(method);
         Map<String, Object> sections = sections(maml, fomaml, anil, metaSgd, protonet, reptile, relationalReasoning, simclr,
                 deepcluster, deepInfomax);
+        sections.put("single", single);
+        sections.put("human", human);
+        sections.put("maxl", maxl);
+        boolean auxiliary = method != null && Catalog.isAuxiliary(method);
         sections.forEach((name, section) -> {
             if (section != null && !name.equals(method)) {
                 c.add(name, "is the section of the method '" + name + "'; this experiment's method is '" + method + "'");
@@ -145,6 +158,14 @@ public record ExperimentSpec(
         }
         if (deepInfomax != null) {
             deepInfomax.check("deep-infomax", c);
+        }
+        if (auxiliary) {
+            MaxlSpec own = (MaxlSpec) sections.get(method);
+            (own != null ? own : MaxlSpec.EMPTY).check(method, method, c);
+            if ("maxl".equals(method) && optimizer != null && optimizer.name() != null && !"sgd".equals(optimizer.name())) {
+                c.add("optimizer.name", "maxl's virtual step is the multi-task optimiser's SGD step (momentum and weight decay "
+                        + "included); got '" + optimizer.name() + "'");
+            }
         }
         if (method != null && Catalog.METHODS.contains(method) && !episodic) {
             c.required("batchSize", batchSize);
@@ -197,6 +218,9 @@ public record ExperimentSpec(
                     ? (deepcluster != null ? deepcluster : new DeepClusterSpec(null, null, null, null, null)).withDefaults() : null;
             deepInfomax = "deep-infomax".equals(method)
                     ? (deepInfomax != null ? deepInfomax : new DeepInfoMaxSpec(null, null)).withDefaults() : null;
+            single = "single".equals(method) ? (single != null ? single : MaxlSpec.EMPTY).withDefaults(method, optimizer) : null;
+            human = "human".equals(method) ? (human != null ? human : MaxlSpec.EMPTY).withDefaults(method, optimizer) : null;
+            maxl = "maxl".equals(method) ? (maxl != null ? maxl : MaxlSpec.EMPTY).withDefaults(method, optimizer) : null;
             if (linearEvaluation != null || selfSupervised) {
                 linearEvaluation = (linearEvaluation != null ? linearEvaluation : LinearEvalSpec.EMPTY)
                         .withDefaults(dataset, splits.test(), seed, normalize);
@@ -253,7 +277,7 @@ public record ExperimentSpec(
                                             long seed, Augmentation augment) {
         return new ExperimentSpec("supervised", dataset, null, backbone, seed, epochs, batchSize,
                 new OptimizerSpec("adam", learningRate, null, null, null, null), augment, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -276,6 +300,10 @@ public record ExperimentSpec(
         }
         if ("deep-infomax".equals(method)) {
             return new OptimizerSpec("adam", 1e-4, 0.0, false, 0.0, ScheduleSpec.CONSTANT);
+        }
+        if (Catalog.isAuxiliary(method)) {
+            // MAXL's three scripts: SGD 0.01, no momentum, no weight decay, StepLR(50, 0.5) (seeds.md §1.5)
+            return new OptimizerSpec("sgd", 0.01, 0.0, false, 0.0, new ScheduleSpec("step", 50, null, 0.5, null));
         }
         if ("standard".equals(method)) {
             int total = epochs == null ? 1 : epochs;
@@ -320,8 +348,18 @@ public record ExperimentSpec(
     /** The method's own section (a {@link MamlSpec}, {@link ProtoNetSpec} or {@link ReptileSpec}), or null. */
     @JsonIgnore
     public Object section() {
-        return sections(maml, fomaml, anil, metaSgd, protonet, reptile, relationalReasoning, simclr, deepcluster, deepInfomax)
-                .get(method);
+        Map<String, Object> all = sections(maml, fomaml, anil, metaSgd, protonet, reptile, relationalReasoning, simclr,
+                deepcluster, deepInfomax);
+        all.put("single", single);
+        all.put("human", human);
+        all.put("maxl", maxl);
+        return all.get(method);
+    }
+
+    /** The section of the auxiliary-learning family (whichever of single, human, maxl this experiment uses), or null. */
+    @JsonIgnore
+    public MaxlSpec auxiliary() {
+        return section() instanceof MaxlSpec m ? m : null;
     }
 
     @JsonIgnore

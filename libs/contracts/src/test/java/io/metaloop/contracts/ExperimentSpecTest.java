@@ -175,4 +175,45 @@ class ExperimentSpecTest {
         assertEquals(1, metaSgd.metaSgd().inner().steps());
         assertTrue(Json.writeString(metaSgd).contains("\"meta-sgd\":{"), Json.writeString(metaSgd));
     }
+
+    private static ExperimentSpec auxiliary(String method, String extra) {
+        return Json.read("{\"method\":\"" + method + "\",\"dataset\":\"cifar100\",\"backbone\":\"vgg16\",\"epochs\":3,"
+                + "\"batchSize\":100" + extra + "}", ExperimentSpec.class);
+    }
+
+    @Test
+    void theAuxiliaryFamilyTakesMaxlsDefaults() {
+        ExperimentSpec maxl = auxiliary("maxl", ",\"maxl\":{\"psi\":[5,5]}");
+        assertEquals(1, maxl.maxl().primaryLevel());
+        assertEquals("exact", maxl.maxl().metaGradient());
+        assertEquals(0.2, maxl.maxl().entropyWeight());
+        assertEquals(2.0, maxl.maxl().focalGamma());
+        assertEquals(Boolean.TRUE, maxl.maxl().firstOrderEntropy());
+        assertEquals("sgd", maxl.optimizer().name());
+        assertEquals(0.01, maxl.optimizer().learningRate());
+        assertEquals(0.0, maxl.optimizer().momentum());
+        assertEquals("step", maxl.optimizer().schedule().name());
+        assertEquals(5e-4, maxl.maxl().generatorOptimizer().weightDecay());
+        assertEquals(1e-3, maxl.maxl().generatorOptimizer().learningRate());
+        ExperimentSpec human = auxiliary("human", "");
+        assertEquals(0, human.human().auxiliaryLevel());
+        assertEquals(null, human.human().psi());
+        assertEquals(1, auxiliary("single", "").single().primaryLevel());
+        assertEquals(maxl, Json.read(Json.write(maxl), ExperimentSpec.class), "survives JSON");
+    }
+
+    @Test
+    void auxiliaryFamilyErrorsNameTheirFields() {
+        assertEquals(List.of("maxl.psi"), fields(() -> auxiliary("maxl", "")));
+        assertEquals(List.of("maxl.psi[1]"), fields(() -> auxiliary("maxl", ",\"maxl\":{\"psi\":[2,0]}")));
+        assertEquals(List.of("maxl.auxiliaryLevel"), fields(() -> auxiliary("maxl", ",\"maxl\":{\"psi\":[2,2],\"auxiliaryLevel\":0}")));
+        assertEquals(List.of("single.psi"), fields(() -> auxiliary("single", ",\"single\":{\"psi\":[2,2]}")));
+        assertEquals(List.of("human.auxiliaryLevel"), fields(() -> auxiliary("human", ",\"human\":{\"primaryLevel\":0}")));
+        assertEquals(List.of("maxl.metaGradient"),
+                fields(() -> auxiliary("maxl", ",\"maxl\":{\"psi\":[2,2],\"metaGradient\":\"second\"}")));
+        assertEquals(List.of("maxl.maskEpsilon"), fields(() -> auxiliary("maxl", ",\"maxl\":{\"psi\":[2,2],\"maskEpsilon\":1}")));
+        assertEquals(List.of("optimizer.name"),
+                fields(() -> auxiliary("maxl", ",\"maxl\":{\"psi\":[2,2]},\"optimizer\":{\"name\":\"adam\"}")));
+        assertEquals(List.of("human"), fields(() -> auxiliary("maxl", ",\"maxl\":{\"psi\":[2,2]},\"human\":{}")));
+    }
 }

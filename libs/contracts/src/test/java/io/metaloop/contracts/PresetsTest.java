@@ -13,10 +13,11 @@ class PresetsTest {
     @Test
     void everyPresetIsAValidSpecWithItsTargetAndData() {
         List<Preset> all = Presets.all();
-        assertEquals(29, all.size());
+        assertEquals(48, all.size());
         assertEquals(all.size(), new HashSet<>(Presets.names()).size(), "names are unique");
         for (Preset p : all) {
-            assertTrue(p.spec().isEpisodic() || p.spec().isSelfSupervised() || "standard".equals(p.spec().method()), p.name());
+            assertTrue(p.spec().isEpisodic() || p.spec().isSelfSupervised() || "standard".equals(p.spec().method())
+                    || p.spec().auxiliary() != null, p.name());
             assertTrue(p.target().accuracy() != null || p.target().note() != null, p.name());
             assertTrue(p.data().importCommand().startsWith("bin/metaloop data "), p.name());
             assertFalse(p.target().source().isBlank(), p.name());
@@ -41,6 +42,35 @@ class PresetsTest {
         assertEquals(300, stl.spec().epochs());
         assertEquals(1, Presets.find("rr-cifar100-coarse-grain").orElseThrow().spec().linearEvaluation().level());
         assertEquals("cifar100", Presets.find("rr-cifar10-to-cifar100").orElseThrow().spec().linearEvaluation().dataset());
+    }
+
+    @Test
+    void theMaxlPresetsCarryTheSeedsSettings() {
+        ExperimentSpec maxl = Presets.find("maxl-cifar100-vgg16").orElseThrow().spec();
+        assertEquals(java.util.Collections.nCopies(20, 5), maxl.maxl().psi());
+        assertEquals(1, maxl.maxl().primaryLevel(), "CIFAR-100's coarse level");
+        assertEquals("exact", maxl.maxl().metaGradient());
+        assertEquals(0.2, maxl.maxl().entropyWeight());
+        assertEquals(0.0, maxl.maxl().maskEpsilon());
+        assertEquals("fixed", maxl.maxl().virtualStepRate());
+        assertEquals(new io.metaloop.contracts.spec.OptimizerSpec("sgd", 0.01, 0.0, false, 0.0,
+                new io.metaloop.contracts.spec.ScheduleSpec("step", 50, List.of(), 0.5, 0.0)), maxl.optimizer());
+        assertEquals(new io.metaloop.contracts.spec.OptimizerSpec("sgd", 1e-3, 0.0, false, 5e-4,
+                new io.metaloop.contracts.spec.ScheduleSpec("step", 50, List.of(), 0.5, 0.0)), maxl.maxl().generatorOptimizer());
+        assertEquals(200, maxl.epochs());
+        assertEquals(100, maxl.batchSize());
+        assertEquals(List.of(0.5, 0.5, 0.5), maxl.normalize().mean());
+        assertEquals("first-order", Presets.find("maxl-first-order-cifar100-vgg16").orElseThrow().spec().maxl().metaGradient());
+        // every primary/auxiliary pair of the paper, psi summing to the auxiliary level's classes
+        for (String pair : List.of("3-10", "3-20", "3-100", "10-20", "10-100")) {
+            ExperimentSpec s = Presets.find("maxl-cifar100-" + pair).orElseThrow().spec();
+            int primary = Integer.parseInt(pair.split("-")[0]);
+            int auxiliary = Integer.parseInt(pair.split("-")[1]);
+            assertEquals(primary, s.maxl().psi().size(), pair);
+            assertEquals(auxiliary, s.maxl().auxiliaryClassesOfPsi(), pair);
+            assertTrue(Presets.find("human-cifar100-" + pair).isPresent(), pair);
+        }
+        assertEquals(0, Presets.find("human-cifar100-vgg16").orElseThrow().spec().human().auxiliaryLevel());
     }
 
     @Test

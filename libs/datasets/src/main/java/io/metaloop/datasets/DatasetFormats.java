@@ -48,10 +48,12 @@ public final class DatasetFormats {
 
     /**
      * Reads a dataset, adding the levels of {@link ReadOptions#hierarchyFile()} and routing images to the
-     * splits of {@link ReadOptions#classSplits()} when those are given. Both files are read before the
-     * dataset, so a missing or malformed one fails the import before any image is read.
+     * splits of {@link ReadOptions#classSplits()} or, with {@link ReadOptions#testShare()}, to train and
+     * test within each class ({@link TestShareSplits}), when those are given. Both files are read before
+     * the dataset, so a missing or malformed one fails the import before any image is read.
      */
     public static void read(String format, Path source, ReadOptions options, ImageSink sink) throws IOException {
-        reader(format).read(source, options, LabelHierarchy.apply(options, ClassSplits.apply(options, sink)));
+        reader(format).read(source, options, LabelHierarchy.apply(options,
+                ClassSplits.apply(options, TestShareSplits.apply(options, source, sink))));
     }
 }

@@ -2,6 +2,7 @@ package io.metaloop.datasets;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Choices a reader may need.
@@ -14,36 +15,56 @@ import java.util.Optional;
  * @param hierarchyFile  a user-supplied label hierarchy (see {@link LabelHierarchy})
  * @param classSplits    a JSON file that assigns the primary classes to splits by name prefix, replacing
  *                       the reader's splits (see {@link ClassSplits})
+ * @param testShare      a fraction in (0, 1): every class's images are divided between splits
+ *                       {@code train} and {@code test}, about this share of each class in {@code test},
+ *                       replacing the reader's splits (see {@link TestShareSplits}); not with classSplits
  */
 public record ReadOptions(int imageSize, boolean rotations, Optional<Path> splitFiles, Optional<Path> hierarchyFile,
-                          Optional<Path> classSplits) {
+                          Optional<Path> classSplits, OptionalDouble testShare) {
     public static final ReadOptions DEFAULTS = new ReadOptions(0, false, Optional.empty(), Optional.empty(),
-            Optional.empty());
+            Optional.empty(), OptionalDouble.empty());
 
     public ReadOptions {
         if (imageSize < 0 || imageSize > 1024) {
             throw new IllegalArgumentException("imageSize must be in [0, 1024], got " + imageSize);
         }
+        if (testShare.isPresent()) {
+            double s = testShare.getAsDouble();
+            if (!(s > 0 && s < 1)) {
+                throw new IllegalArgumentException("testShare must be a fraction strictly between 0 and 1 (the share of"
+                        + " each class's images put in split 'test', e.g. 0.25), got " + s);
+            }
+            if (classSplits.isPresent()) {
+                throw new IllegalArgumentException("testShare and classSplits cannot be combined: classSplits puts each"
+                        + " class in one split, testShare divides every class's images between 'train' and 'test';"
+                        + " give one of them");
+            }
+        }
     }
 
     public ReadOptions withImageSize(int size) {
-        return new ReadOptions(size, rotations, splitFiles, hierarchyFile, classSplits);
+        return new ReadOptions(size, rotations, splitFiles, hierarchyFile, classSplits, testShare);
     }
 
     public ReadOptions withRotations(boolean rotate) {
-        return new ReadOptions(imageSize, rotate, splitFiles, hierarchyFile, classSplits);
+        return new ReadOptions(imageSize, rotate, splitFiles, hierarchyFile, classSplits, testShare);
     }
 
     public ReadOptions withSplitFiles(Path dir) {
-        return new ReadOptions(imageSize, rotations, Optional.of(dir), hierarchyFile, classSplits);
+        return new ReadOptions(imageSize, rotations, Optional.of(dir), hierarchyFile, classSplits, testShare);
     }
 
     public ReadOptions withHierarchyFile(Path file) {
-        return new ReadOptions(imageSize, rotations, splitFiles, Optional.of(file), classSplits);
+        return new ReadOptions(imageSize, rotations, splitFiles, Optional.of(file), classSplits, testShare);
     }
 
     /** These options with a class-splits file (see {@link ClassSplits}). */
     public ReadOptions withClassSplits(Path file) {
-        return new ReadOptions(imageSize, rotations, splitFiles, hierarchyFile, Optional.of(file));
+        return new ReadOptions(imageSize, rotations, splitFiles, hierarchyFile, Optional.of(file), testShare);
+    }
+
+    /** These options with every class's images divided between train and test (see {@link TestShareSplits}). */
+    public ReadOptions withTestShare(double share) {
+        return new ReadOptions(imageSize, rotations, splitFiles, hierarchyFile, classSplits, OptionalDouble.of(share));
     }
 }

@@ -147,11 +147,12 @@ public class JobRunner {
     public void run(TrainJob job, String worker) throws InterruptedException {
         String id = job.experimentId();
         ExperimentSpec spec = job.spec();
-        int epochs = spec.epochs();
         metrics.busy(true);
         try {
             DatasetInfo data = job.dataset();
             TrainingMethod method = Methods.create(spec, data);
+            // data epochs: MAXL's seed schedule makes each of its epochs two passes over the data
+            int epochs = spec.epochs() * method.passesPerEpoch();
             TrainingPosition start = TrainingPosition.START;
             Optional<Checkpoint> resume = checkpoints.latest(id);
             if (resume.isPresent()) {

@@ -37,8 +37,10 @@ import java.util.stream.Stream;
  * (105) when that is 0; one label level {@value #LEVEL} whose classes are {@code <alphabet>/<characterNN>},
  * ordered by alphabet, then character (each compared with {@link String#compareTo}); one split
  * {@value #SPLIT} (to divide the classes into few-shot splits, e.g. by alphabet, import with
- * {@link io.metaloop.datasets.ReadOptions#classSplits()}, see {@link io.metaloop.datasets.ClassSplits}); images of a class in
- * file-name order, class after class.
+ * {@link io.metaloop.datasets.ReadOptions#classSplits()}, see {@link io.metaloop.datasets.ClassSplits}; to divide
+ * every class's drawers between train and test, with {@link io.metaloop.datasets.ReadOptions#testShare()}, see
+ * {@link io.metaloop.datasets.TestShareSplits}); images of a class in file-name order (drawer order), class
+ * after class.
  *
  * <p>With {@code options.rotations()}, each character is followed by three more classes, the same
  * images rotated counter-clockwise by 90°, 180° and 270° (see

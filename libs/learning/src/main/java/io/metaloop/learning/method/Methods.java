@@ -3,6 +3,9 @@ package io.metaloop.learning.method;
 import io.metaloop.contracts.Catalog;
 import io.metaloop.contracts.DatasetInfo;
 import io.metaloop.contracts.ExperimentSpec;
+import io.metaloop.learning.method.auxiliary.Human;
+import io.metaloop.learning.method.auxiliary.Maxl;
+import io.metaloop.learning.method.auxiliary.Single;
 import io.metaloop.learning.method.fewshot.Maml;
 import io.metaloop.learning.method.fewshot.MetaSgd;
 import io.metaloop.learning.method.fewshot.ProtoNet;
@@ -32,6 +35,9 @@ public final class Methods {
             Map.entry(DeepCluster.NAME, DeepCluster::create),
             Map.entry(RandomWeights.NAME, RandomWeights::create),
             Map.entry(DeepInfoMax.NAME, DeepInfoMax::create),
+            Map.entry(Single.NAME, Single::create),
+            Map.entry(Human.NAME, Human::create),
+            Map.entry(Maxl.NAME, Maxl::create),
             Map.entry(Maml.NAME, Maml::create),
             Map.entry(Maml.FOMAML, Maml::create),
             Map.entry(Maml.ANIL, Maml::create),

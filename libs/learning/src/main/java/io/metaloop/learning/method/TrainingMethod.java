@@ -21,6 +21,16 @@ public interface TrainingMethod {
     /** Everything needed to continue exactly where training is now, which is {@code position} in the data. */
     Checkpoint checkpoint(String experimentId, TrainingPosition position);
 
+    /**
+     * Passes over the training data that make one of the experiment's epochs (MAXL's seed schedule:
+     * 2, a pass of multi-task steps then a pass of generator steps); the trainer runs
+     * {@code epochs × passesPerEpoch()} data epochs and the method reads its pass from the batch's
+     * epoch. 1 for every other method.
+     */
+    default int passesPerEpoch() {
+        return 1;
+    }
+
     /** Continues from a checkpoint of the same method and architecture. */
     void restore(Checkpoint checkpoint);
 }

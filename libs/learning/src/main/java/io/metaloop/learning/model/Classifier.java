@@ -48,11 +48,24 @@ public final class Classifier {
                 classifier.add("", new Scale(head.temperature(), head.learnTemperature()));
             }
             layers.add("classifier", classifier.build());
+        } else if (ModelSpec.Head.MLP.equals(head.kind())) {
+            layers.add("classifier", mlpHead(backbone.featureSize(), spec.classes()));
         }
         Network network = new Network(layers.build(), spec.inputShape(), dataType, seed);
         long encoder = network.parameterTensors().stream().filter(t -> t.name().startsWith("encoder."))
                 .mapToLong(Network.Tensor::length).sum();
         return new Classifier(spec, network, encoder);
+    }
+
+    /**
+     * MAXL's head (seeds.md §1.3): Linear(F, F) – ReLU – Linear(F, classes) on features [N, F], giving
+     * logits [N, classes]; tensors {@code 0.weight} [F, F], {@code 0.bias}, {@code 2.weight} [F, classes],
+     * {@code 2.bias} (PyTorch's nn.Sequential names). PyTorch's default initialisation; MAXL's methods
+     * re-initialise it (Xavier, zero bias).
+     */
+    public static Sequential mlpHead(int features, int classes) {
+        return new Sequential(java.util.List.of(new Linear(features, features), new io.metaloop.learning.nn.Relu(),
+                new Linear(features, classes)));
     }
 
     /** The trained model of a checkpoint, for evaluation. */

@@ -55,6 +55,34 @@ public final class Sgd implements Optimizer {
         steps++;
     }
 
+    /**
+     * The parameters {@link #step} would produce, without taking the step: θ⁺ = θ − η·u with u the
+     * update above (weight decay, momentum and Nesterov included, the velocity as it is now). MAXL's
+     * virtual step (seeds.md §1.6–1.7: the seed's first-order script steps θ − α(μ·v + g + λ·θ)).
+     *
+     * @return a new vector θ⁺, laid out like {@code params}
+     */
+    public INDArray lookahead(INDArray params, INDArray grads, double learningRate) {
+        INDArray g = weightDecay == 0 ? grads.dup() : grads.add(params.mul(weightDecay));
+        if (momentum != 0) {
+            INDArray v = steps == 0 ? g.dup() : velocity.mul(momentum).addi(g);
+            if (nesterov) {
+                g.addi(v.muli(momentum));
+            } else {
+                g = v;
+            }
+        }
+        return params.sub(g.muli(learningRate));
+    }
+
+    /**
+     * dθ⁺/dg of {@link #lookahead} divided by −η: 1, or 1 + μ with Nesterov momentum (the gradient
+     * enters the update once directly and once through the velocity).
+     */
+    public double gradientScale() {
+        return nesterov ? 1 + momentum : 1;
+    }
+
     @Override
     public String name() {
         return "sgd";
