@@ -121,7 +121,8 @@ class MaxlMetaGradientTest {
     /**
      * The first-order variant differentiates ℓ(θ ± εv) with ε = 0.01/‖v‖: a step of 0.01 in
      * parameter space, so its central difference carries an O(0.01²) relative error from the
-     * third derivative. Measured here: ≈1e-4; held to 1e-2 of the exact gradient's norm.
+     * third derivative. Measured here: 2.7e-3 (the PyTorch twin: 2.3e-3 on its own tiny network, 1.4e-2 with
+     * momentum); held to 1e-2 of the exact gradient's norm.
      */
     @Test
     void firstOrderAgreesWithExact() {
@@ -133,6 +134,7 @@ class MaxlMetaGradientTest {
         INDArray a = exact.metaStep(images, PRIMARY, 0.1).generatorGradient().dup();
         INDArray b = firstOrder.metaStep(images, PRIMARY, 0.1).generatorGradient().dup();
         double relative = a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+        System.out.printf("first-order vs exact meta-gradient: relative difference %.3e%n", relative);
         assertTrue(relative < 1e-2, "relative difference " + relative);
         assertTrue(a.norm2Number().doubleValue() > 0);
     }
