@@ -97,7 +97,7 @@ public final class MaxlBench {
             System.exit(2);
         }
         NativeBackend.configure();
-        Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+        Map<String, String> options = SelfSupervisedBench.options(Arrays.copyOfRange(args, 1, args.length));
         switch (args[0]) {
             case "gradient" -> gradient(options);
             case "accuracy" -> accuracy(options);
@@ -191,7 +191,7 @@ public final class MaxlBench {
         if (o.containsKey("dir") || yes(o.getOrDefault("keep", "no"), "keep")) {
             System.out.println("gradient directory kept: " + dir);
         } else {
-            deleteTree(dir);
+            SelfSupervisedBench.deleteTree(dir);
         }
     }
 
@@ -427,7 +427,7 @@ public final class MaxlBench {
         if (keep) {
             System.out.println("twin directory kept: " + dir);
         } else {
-            deleteTree(dir);
+            SelfSupervisedBench.deleteTree(dir);
         }
     }
 
@@ -728,7 +728,7 @@ public final class MaxlBench {
                 Double.isNaN(ratioExact) ? "NOT CHECKED" : ratioExact <= SPEED_GOAL ? "MET" : "NOT MET", fmt(ratioExact, "%.2f×"));
         System.out.println(machine(torch));
         if (dir != null) {
-            deleteTree(dir);
+            SelfSupervisedBench.deleteTree(dir);
         }
     }
 
@@ -861,24 +861,5 @@ public final class MaxlBench {
             throw new IllegalArgumentException("--" + name + " yes|no, got " + value);
         }
         return value.equals("yes");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("options are --name value pairs, got '" + args[i] + "'");
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
     }
 }

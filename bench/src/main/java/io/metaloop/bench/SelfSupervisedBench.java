@@ -434,7 +434,8 @@ public final class SelfSupervisedBench {
         return "CPU unknown";
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes a folder and everything in it (the benches' temporary data folders). */
+    static void deleteTree(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -442,7 +443,8 @@ public final class SelfSupervisedBench {
         }
     }
 
-    private static Map<String, String> options(String[] args) {
+    /** {@code --name value} pairs, in order; refuses anything else. */
+    static Map<String, String> options(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {

@@ -1,6 +1,5 @@
 package io.metaloop.learning.nn;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,70 +33,37 @@ public final class ParallelHeads implements Layer {
 
     @Override
     public List<long[]> parameterShapes() {
-        List<long[]> out = new ArrayList<>();
-        heads.forEach(h -> out.addAll(h.parameterShapes()));
-        return out;
+        return ChildLayers.parameterShapes(heads);
     }
 
     @Override
     public List<long[]> bufferShapes() {
-        List<long[]> out = new ArrayList<>();
-        heads.forEach(h -> out.addAll(h.bufferShapes()));
-        return out;
+        return ChildLayers.bufferShapes(heads);
     }
 
     @Override
     public List<String> parameterNames() {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < heads.size(); i++) {
-            out.addAll(Names.prefixed(names.get(i), heads.get(i).parameterNames()));
-        }
-        return out;
+        return ChildLayers.parameterNames(names, heads);
     }
 
     @Override
     public List<String> bufferNames() {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < heads.size(); i++) {
-            out.addAll(Names.prefixed(names.get(i), heads.get(i).bufferNames()));
-        }
-        return out;
+        return ChildLayers.bufferNames(names, heads);
     }
 
     @Override
     public void bind(List<INDArray> params, List<INDArray> grads, List<INDArray> buffers) {
-        int p = 0;
-        int b = 0;
-        for (Layer h : heads) {
-            int np = h.parameterShapes().size();
-            int nb = h.bufferShapes().size();
-            h.bind(params.subList(p, p + np), grads.subList(p, p + np), buffers.subList(b, b + nb));
-            p += np;
-            b += nb;
-        }
+        ChildLayers.bind(heads, params, grads, buffers);
     }
 
     @Override
     public void initialise(List<INDArray> params, List<INDArray> buffers, Random random) {
-        int p = 0;
-        int b = 0;
-        for (Layer h : heads) {
-            int np = h.parameterShapes().size();
-            int nb = h.bufferShapes().size();
-            h.initialise(params.subList(p, p + np), buffers.subList(b, b + nb), random);
-            p += np;
-            b += nb;
-        }
+        ChildLayers.initialise(heads, params, buffers, random);
     }
 
     @Override
     public void bindTangents(List<INDArray> paramTangents, List<INDArray> gradTangents) {
-        int p = 0;
-        for (Layer h : heads) {
-            int np = h.parameterShapes().size();
-            h.bindTangents(paramTangents.subList(p, p + np), gradTangents.subList(p, p + np));
-            p += np;
-        }
+        ChildLayers.bindTangents(heads, paramTangents, gradTangents);
     }
 
     @Override

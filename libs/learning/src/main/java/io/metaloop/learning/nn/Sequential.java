@@ -59,60 +59,32 @@ public final class Sequential implements Layer {
 
     @Override
     public List<String> parameterNames() {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            out.addAll(Names.prefixed(names.get(i), layers.get(i).parameterNames()));
-        }
-        return out;
+        return ChildLayers.parameterNames(names, layers);
     }
 
     @Override
     public List<String> bufferNames() {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            out.addAll(Names.prefixed(names.get(i), layers.get(i).bufferNames()));
-        }
-        return out;
+        return ChildLayers.bufferNames(names, layers);
     }
 
     @Override
     public List<long[]> parameterShapes() {
-        List<long[]> shapes = new ArrayList<>();
-        layers.forEach(m -> shapes.addAll(m.parameterShapes()));
-        return shapes;
+        return ChildLayers.parameterShapes(layers);
     }
 
     @Override
     public List<long[]> bufferShapes() {
-        List<long[]> shapes = new ArrayList<>();
-        layers.forEach(m -> shapes.addAll(m.bufferShapes()));
-        return shapes;
+        return ChildLayers.bufferShapes(layers);
     }
 
     @Override
     public void bind(List<INDArray> params, List<INDArray> grads, List<INDArray> buffers) {
-        int p = 0;
-        int b = 0;
-        for (Layer m : layers) {
-            int np = m.parameterShapes().size();
-            int nb = m.bufferShapes().size();
-            m.bind(params.subList(p, p + np), grads.subList(p, p + np), buffers.subList(b, b + nb));
-            p += np;
-            b += nb;
-        }
+        ChildLayers.bind(layers, params, grads, buffers);
     }
 
     @Override
     public void initialise(List<INDArray> params, List<INDArray> buffers, Random random) {
-        int p = 0;
-        int b = 0;
-        for (Layer m : layers) {
-            int np = m.parameterShapes().size();
-            int nb = m.bufferShapes().size();
-            m.initialise(params.subList(p, p + np), buffers.subList(b, b + nb), random);
-            p += np;
-            b += nb;
-        }
+        ChildLayers.initialise(layers, params, buffers, random);
     }
 
     @Override
@@ -155,12 +127,7 @@ public final class Sequential implements Layer {
 
     @Override
     public void bindTangents(List<INDArray> paramTangents, List<INDArray> gradTangents) {
-        int p = 0;
-        for (Layer m : layers) {
-            int np = m.parameterShapes().size();
-            m.bindTangents(paramTangents.subList(p, p + np), gradTangents.subList(p, p + np));
-            p += np;
-        }
+        ChildLayers.bindTangents(layers, paramTangents, gradTangents);
     }
 
     @Override
