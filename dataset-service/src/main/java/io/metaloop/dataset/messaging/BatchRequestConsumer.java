@@ -34,18 +34,38 @@ public class BatchRequestConsumer {
         Timer requestTime = Timer.builder("metaloop.dataset.request.duration")
                 .description("Time to assemble the frames of one batch request").register(registry);
         this.server = new RequestServer<>(clients, producer, Topics.BATCH_REQUESTS, GROUP, BatchRequest.class,
-                request -> requestTime.record(() -> {
-                    List<BatchServer.Served> served = batches.serve(request);
-                    long bytes = served.stream().mapToLong(s -> s.frame().length).sum();
-                    long count = served.stream().filter(s -> s.images() > 0).count();
-                    registry.counter("metaloop.dataset.batches.served", "dataset", request.dataset(), "split", request.split())
-                            .increment(count);
-                    registry.counter("metaloop.dataset.bytes.served", "dataset", request.dataset(), "split", request.split())
-                            .increment(bytes);
-                    return new RequestServer.Reply(Topics.batches(request.streamId()), request.streamId(),
-                            served.stream().map(BatchServer.Served::frame).toList());
-                }),
+                new RequestServer.Handler<>() {
+                    @Override
+                    public RequestServer.Reply serve(BatchRequest request) {
+                        return requestTime.record(() -> {
+                            List<BatchServer.Served> served = batches.serve(request);
+                            long bytes = served.stream().mapToLong(s -> s.frame().length).sum();
+                            long count = served.stream().filter(s -> s.images() > 0).count();
+                            registry.counter("metaloop.dataset.batches.served", "dataset", request.dataset(), "split", request.split())
+                                    .increment(count);
+                            registry.counter("metaloop.dataset.bytes.served", "dataset", request.dataset(), "split", request.split())
+                                    .increment(bytes);
+                            return reply(request, served);
+                        });
+                    }
+
+                    @Override
+                    public RequestServer.Reply failed(BatchRequest request, String reason) {
+                        registry.counter("metaloop.requests.failed", "topic", Topics.BATCH_REQUESTS).increment();
+                        return reply(request, BatchServer.error(request, reason));
+                    }
+                },
                 rejected -> reject(registry, rejected));
+    }
+
+    private static RequestServer.Reply reply(BatchRequest request, List<BatchServer.Served> served) {
+        return new RequestServer.Reply(Topics.batches(request.streamId()), request.streamId(),
+                served.stream().map(BatchServer.Served::frame).toList());
+    }
+
+    /** True while the request thread serves (see {@link RequestServer#isAlive()}). */
+    public boolean isServing() {
+        return server.isAlive();
     }
 
     private static void reject(MeterRegistry registry, RejectedRecord record) {

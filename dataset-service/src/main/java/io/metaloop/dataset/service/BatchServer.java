@@ -83,7 +83,8 @@ public class BatchServer {
         return orders.computeIfAbsent(key, k -> EpochOrder.permutation(count, r.seed(), r.epoch()));
     }
 
-    private static List<Served> error(BatchRequest request, String message) {
+    /** One error frame for the request, carrying {@code message}. */
+    public static List<Served> error(BatchRequest request, String message) {
         return List.of(new Served(FrameCodec.encodeError(request.epoch(), request.fromBatch(), message), 0));
     }
 }

@@ -36,15 +36,35 @@ public class EpisodeRequestConsumer {
         Timer requestTime = Timer.builder("metaloop.episodes.request.duration")
                 .description("Time to sample and encode the episodes of one request").register(registry);
         this.server = new RequestServer<>(clients, producer, Topics.EPISODE_REQUESTS, GROUP, EpisodeRequest.class,
-                request -> requestTime.record(() -> {
-                    EpisodeServer.Served served = episodes.serve(request);
-                    registry.counter("metaloop.episodes.served", "dataset", request.dataset(), "split", request.split())
-                            .increment(served.episodes());
-                    registry.counter("metaloop.episodes.bytes.served", "dataset", request.dataset(), "split", request.split())
-                            .increment(served.frames().stream().mapToLong(f -> f.length).sum());
-                    return new RequestServer.Reply(Topics.batches(request.streamId()), request.streamId(), served.frames());
-                }),
+                new RequestServer.Handler<>() {
+                    @Override
+                    public RequestServer.Reply serve(EpisodeRequest request) {
+                        return requestTime.record(() -> {
+                            EpisodeServer.Served served = episodes.serve(request);
+                            registry.counter("metaloop.episodes.served", "dataset", request.dataset(), "split", request.split())
+                                    .increment(served.episodes());
+                            registry.counter("metaloop.episodes.bytes.served", "dataset", request.dataset(), "split", request.split())
+                                    .increment(served.frames().stream().mapToLong(f -> f.length).sum());
+                            return reply(request, served);
+                        });
+                    }
+
+                    @Override
+                    public RequestServer.Reply failed(EpisodeRequest request, String reason) {
+                        registry.counter("metaloop.requests.failed", "topic", Topics.EPISODE_REQUESTS).increment();
+                        return reply(request, EpisodeServer.error(request, reason));
+                    }
+                },
                 rejected -> reject(registry, rejected));
+    }
+
+    private static RequestServer.Reply reply(EpisodeRequest request, EpisodeServer.Served served) {
+        return new RequestServer.Reply(Topics.batches(request.streamId()), request.streamId(), served.frames());
+    }
+
+    /** True while the request thread serves (see {@link RequestServer#isAlive()}). */
+    public boolean isServing() {
+        return server.isAlive();
     }
 
     private static void reject(MeterRegistry registry, RejectedRecord record) {

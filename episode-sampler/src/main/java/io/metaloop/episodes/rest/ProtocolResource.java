@@ -54,6 +54,8 @@ public class ProtocolResource {
             return Response.ok(p).build();
         } catch (EpisodeServer.UnknownDatasetException e) {
             return bad(404, ApiError.of(404, e.getMessage()));
+        } catch (EpisodeServer.UnlabelledSplitException e) {
+            return bad(400, new ApiError(400, e.getMessage(), List.of(new FieldError("split", e.getMessage()))));
         } catch (IllegalArgumentException e) {
             return bad(400, new ApiError(400, e.getMessage(), List.of(new FieldError("ways", e.getMessage()))));
         }

@@ -53,6 +53,10 @@ public class EpisodeServer {
                     + manifest.get().splits().keySet());
         }
         ShardedSplit data = datasets.split(manifest.get(), r.split());
+        Optional<String> unlabelled = unlabelled(r.dataset(), r.split(), data);
+        if (unlabelled.isPresent()) {
+            return error(r, unlabelled.get());
+        }
         Episodes episodes = sampler(manifest.get(), r.split(), data);
         try {
             episodes.requireFits(r.ways(), r.shots(), r.queries());
@@ -114,10 +118,18 @@ public class EpisodeServer {
         }
     }
 
+    /** A split whose images carry no class, so it cannot give episodes (the request's {@code split} is at fault). */
+    public static final class UnlabelledSplitException extends IllegalArgumentException {
+        UnlabelledSplitException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * The frozen protocol of trials 0 … trials−1 (see {@link FewShotProtocols}).
      *
      * @throws UnknownDatasetException  for an unknown dataset or split
+     * @throws UnlabelledSplitException when the split has images without a class
      * @throws IllegalArgumentException when the split cannot fill the episode shape
      */
     public FewShotProtocol protocol(String dataset, String split, int ways, int shots, int queries, int trials, long seed) {
@@ -127,7 +139,12 @@ public class EpisodeServer {
             throw new UnknownDatasetException("dataset '" + dataset + "' has no split '" + split + "'; it has "
                     + manifest.splits().keySet());
         }
-        Episodes sampler = sampler(manifest, split, datasets.split(manifest, split));
+        ShardedSplit data = datasets.split(manifest, split);
+        Optional<String> unlabelled = unlabelled(dataset, split, data);
+        if (unlabelled.isPresent()) {
+            throw new UnlabelledSplitException(unlabelled.get());
+        }
+        Episodes sampler = sampler(manifest, split, data);
         try {
             return FewShotProtocols.freeze(manifest, split, sampler, ways, shots, queries, trials, seed);
         } catch (IllegalArgumentException e) {
@@ -135,12 +152,27 @@ public class EpisodeServer {
         }
     }
 
+    /**
+     * Why the split cannot give episodes when some of its images carry no class (label −1, e.g.
+     * STL-10's {@code unlabeled}); empty when every image has one.
+     */
+    static Optional<String> unlabelled(String dataset, String split, ShardedSplit data) {
+        int[] labels = data.primaryLabels();
+        long missing = java.util.Arrays.stream(labels).filter(label -> label < 0).count();
+        if (missing == 0) {
+            return Optional.empty();
+        }
+        return Optional.of("split '" + split + "' of dataset '" + dataset + "' has " + missing + " of " + labels.length
+                + " images without a class (label -1); episodes need labelled images — use a labelled split");
+    }
+
     private synchronized Episodes sampler(DatasetManifest manifest, String split, ShardedSplit data) {
         String key = manifest.name() + "/" + manifest.importId() + "/" + split;
         return samplers.computeIfAbsent(key, k -> new Episodes(data.primaryLabels(), manifest.classes().size()));
     }
 
-    private static Served error(EpisodeRequest r, String message) {
+    /** One error frame for the request, carrying {@code message}. */
+    public static Served error(EpisodeRequest r, String message) {
         return new Served(List.of(FrameCodec.encodeError(0, r.fromTrial(), message)), 0);
     }
 }

@@ -5,7 +5,6 @@ import io.metaloop.contracts.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -19,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * so replicas share the work, and sends each request's reply frames to the topic the handler
  * names. A request that is not valid JSON is reported with its offset and skipped; offsets are
  * committed after the replies are handed to the producer.
+ *
+ * <p>One request never stops the server: whatever the handler throws while serving it (a bug, an
+ * unexpected dataset, an {@link OutOfMemoryError} from an oversized request) becomes the
+ * handler's error reply naming the failure, so the client hears the reason instead of timing out,
+ * and the thread goes on to the next request. {@link #isAlive()} turns false only if the thread
+ * itself ends, which the services report as a DOWN liveness check.
  */
 public final class RequestServer<T> {
     private static final Logger LOG = LoggerFactory.getLogger(RequestServer.class);
@@ -27,18 +32,31 @@ public final class RequestServer<T> {
     public record Reply(String topic, String key, List<byte[]> frames) {
     }
 
+    /** Serves one request, and says what to answer when serving it failed. */
+    public interface Handler<T> {
+        /** The reply frames of a request. May throw anything; see {@link #failed}. */
+        Reply serve(T request);
+
+        /**
+         * The reply (normally one error frame) to a request whose {@link #serve} threw; {@code reason}
+         * names the exception. Must not throw.
+         */
+        Reply failed(T request, String reason);
+    }
+
     private final KafkaClients clients;
     private final Producer<String, byte[]> producer;
     private final String topic;
     private final String group;
     private final Class<T> type;
-    private final Function<T, Reply> handler;
+    private final Handler<T> handler;
     private final Consumer<RejectedRecord> onRejected;
     private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private volatile Thread thread;
+    private volatile boolean stopping;
 
     public RequestServer(KafkaClients clients, Producer<String, byte[]> producer, String topic, String group,
-                         Class<T> type, Function<T, Reply> handler, Consumer<RejectedRecord> onRejected) {
+                         Class<T> type, Handler<T> handler, Consumer<RejectedRecord> onRejected) {
         this.clients = clients;
         this.producer = producer;
         this.topic = topic;
@@ -56,14 +74,17 @@ public final class RequestServer<T> {
     }
 
     public void stop(Duration wait) throws InterruptedException {
+        stopping = true;
         if (consumer != null) {
             consumer.wakeup();
             thread.join(wait.toMillis());
         }
     }
 
+    /** True once started and until stopped, unless the serving thread died. */
     public boolean isAlive() {
-        return thread != null && thread.isAlive();
+        Thread t = thread;
+        return t != null && (t.isAlive() || stopping);
     }
 
     private void run() {
@@ -76,7 +97,7 @@ public final class RequestServer<T> {
             }
         } catch (WakeupException e) {
             // stopping
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.error("request server for {} stopped", topic, e);
             throw e;
         } finally {
@@ -92,9 +113,23 @@ public final class RequestServer<T> {
             onRejected.accept(new RejectedRecord(record.topic(), record.partition(), record.offset(), e.getMessage()));
             return;
         }
-        Reply reply = handler.apply(request);
+        Reply reply;
+        try {
+            reply = handler.serve(request);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            String reason = "serving the request at " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " failed: " + describe(e);
+            LOG.error(reason, e);
+            reply = handler.failed(request, reason);
+        }
         for (byte[] frame : reply.frames()) {
             producer.send(new ProducerRecord<>(reply.topic(), reply.key(), frame));
         }
+    }
+
+    /** The exception's type and message, e.g. "IllegalStateException: no labels". */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 }
