@@ -7,6 +7,7 @@ import io.metaloop.datasets.download.Download;
 import io.metaloop.datasets.download.Downloader;
 import io.metaloop.datasets.download.KnownDownloads;
 import io.metaloop.localstack.StackException;
+import io.metaloop.localstack.StackAuth;
 import io.metaloop.localstack.StackState;
 import java.io.IOException;
 import java.net.URI;
@@ -230,7 +231,8 @@ final class DataCommand {
 
     private JsonNode send(HttpRequest request, int expected) {
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(Http.authorized(request, StackAuth.userToken(stackDir)),
+                    HttpResponse.BodyHandlers.ofString());
             JsonNode body = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
             if (r.statusCode() != expected) {
                 throw new StackException("dataset-service answered " + r.statusCode() + ": "

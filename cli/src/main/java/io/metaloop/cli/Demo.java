@@ -42,6 +42,9 @@ final class Demo {
      * @param parts "all" (supervised, then few-shot, then self-supervised), or one of "supervised",
      *              "few-shot", "self-supervised"
      */
+    /** The demo stack's own local-user token (set once the stack is up). */
+    private String token;
+
     Demo(ProjectLayout layout, Path runDir, int epochs, String parts) {
         this.layout = layout;
         this.runDir = runDir;
@@ -61,6 +64,7 @@ final class Demo {
         LocalStack stack = LocalStack.start(layout, runDir, ProjectLayout.SERVICES, line -> System.out.println("  " + line));
         Thread cleanup = new Thread(stack::close, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
+        token = stack.auth().localUserToken();
         try {
             System.out.printf("stack ready in %.0f s%n", seconds(start));
             if (supervised && supervised(stack) != 0) {
@@ -211,7 +215,7 @@ final class Demo {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
-        return Http.send(http, request);
+        return Http.send(http, request, token);
     }
 
     private static void sleep(long millis) {

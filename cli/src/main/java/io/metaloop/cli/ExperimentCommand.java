@@ -6,6 +6,7 @@ import io.metaloop.contracts.ExperimentRecord;
 import io.metaloop.contracts.Json;
 import io.metaloop.contracts.SeedSummary;
 import io.metaloop.localstack.StackException;
+import io.metaloop.localstack.StackAuth;
 import io.metaloop.localstack.StackState;
 import java.io.IOException;
 import java.net.URI;
@@ -86,7 +87,7 @@ final class ExperimentCommand {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
-        return Http.send(http, request);
+        return Http.send(http, request, StackAuth.userToken(stackDir));
     }
 
     private HttpResponse<String> post(String path, byte[] body, String mediaType) {

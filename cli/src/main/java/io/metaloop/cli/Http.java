@@ -12,14 +12,15 @@ final class Http {
     }
 
     /**
-     * Sends {@code request} and reads the answer as text, whatever its status.
+     * Sends {@code request} with {@code Authorization: Bearer <token>} and reads the answer as text,
+     * whatever its status. The token is never printed: errors name only the host and port.
      *
      * @throws StackException when the service cannot be reached (naming its host and port) or the
      *                        thread is interrupted (its flag set again)
      */
-    static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+    static HttpResponse<String> send(HttpClient http, HttpRequest request, String token) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(authorized(request, token), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new StackException("the service at " + request.uri().getHost() + ":" + request.uri().getPort()
                     + " is unreachable: " + e.getMessage(), e);
@@ -27,5 +28,11 @@ final class Http {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted");
         }
+    }
+
+    /** A copy of {@code request} carrying the bearer token. */
+    static HttpRequest authorized(HttpRequest request, String token) {
+        return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"))
+                .header("Authorization", "Bearer " + token).build();
     }
 }

@@ -1,6 +1,8 @@
 package io.metaloop.cli;
 
+import io.metaloop.contracts.Roles;
 import io.metaloop.localstack.LocalStack;
+import io.metaloop.localstack.StackAuth;
 import io.metaloop.localstack.ProjectLayout;
 import io.metaloop.localstack.StackException;
 import java.nio.file.Path;
@@ -28,6 +30,10 @@ public final class Main {
               experiments  list the experiments, or show one: metaloop experiments [<id>]
               evaluate evaluate a trained experiment few-shot: metaloop evaluate <id> [evaluation.yaml] [--wait]
               summary  one configuration over seeds (mean ± std, 95 % t-interval): metaloop summary <id> <id> [...]
+              keys     make a signing key pair and tokens for compose or Kubernetes: metaloop keys <dir>
+                       (public-key.pem and service-token go into the services' secret; keep private-key.pem)
+              token    sign a token for a user: metaloop token <keys-dir> <user> <roles>, roles from
+                       reader,submitter,admin (comma-separated); prints only the token
               task     classify your own images with a trained experiment: metaloop task <experiment-id>
                        <support-dir> <query-dir> [--checkpoint best|last] (metaloop task for details)
             """;
@@ -51,6 +57,8 @@ public final class Main {
                 case "task" -> new TaskCommand(stackDir).run(Arrays.asList(args).subList(1, args.length));
                 case "submit", "presets", "experiments", "evaluate", "summary" -> new ExperimentCommand(stackDir)
                         .run(args[0], Arrays.asList(args).subList(1, args.length));
+                case "keys" -> keys(Arrays.asList(args).subList(1, args.length));
+                case "token" -> token(Arrays.asList(args).subList(1, args.length));
                 case "demo" -> new Demo(layout, layout.root().resolve(".metaloop/demo"), option(args, "--epochs", 6),
                         textOption(args, "--part", "all")).run();
                 default -> {
@@ -78,7 +86,42 @@ public final class Main {
         System.out.println("  gateway       " + stack.serviceUrl("gateway") + "  (OpenAPI: /q/openapi, metrics: /q/metrics)");
         System.out.println("  kafka         " + stack.kafkaBootstrap());
         System.out.println("  s3            " + stack.s3Endpoint() + "  (bucket " + LocalStack.BUCKET + ")");
+        System.out.println("  token         " + stack.auth().tokenFile() + "  (reader, submitter, admin; the CLI sends it,"
+                + " or " + StackAuth.TOKEN_VARIABLE + " when set)");
         System.out.println("stop it with: bin/metaloop down");
+        return 0;
+    }
+
+    private static int keys(List<String> args) {
+        if (args.size() != 1) {
+            throw new StackException("usage: metaloop keys <dir>");
+        }
+        StackAuth auth = StackAuth.inFolder(Path.of(args.get(0)));
+        System.out.println("public key (services verify with it)  " + auth.publicKeyFile());
+        System.out.println("gateway's service token (reader)      " + auth.serviceTokenFile());
+        System.out.println("an all-roles token for you            " + auth.tokenFile());
+        System.out.println("the private key stays in " + Path.of(args.get(0)) + "; sign users' tokens with: metaloop token "
+                + args.get(0) + " <user> <roles>");
+        return 0;
+    }
+
+    private static int token(List<String> args) {
+        if (args.size() != 3) {
+            throw new StackException("usage: metaloop token <keys-dir> <user> <roles>, roles from reader,submitter,admin");
+        }
+        Path dir = Path.of(args.get(0));
+        if (!java.nio.file.Files.exists(dir.resolve("private-key.pem"))) {
+            throw new StackException(dir + " holds no private-key.pem; make one with: metaloop keys " + dir);
+        }
+        java.util.Set<String> roles = new java.util.TreeSet<>();
+        for (String role : args.get(2).split(",")) {
+            String r = role.strip();
+            if (!List.of(Roles.READER, Roles.SUBMITTER, Roles.ADMIN).contains(r)) {
+                throw new StackException("roles: '" + r + "' is not one of reader, submitter, admin");
+            }
+            roles.add(r);
+        }
+        System.out.println(StackAuth.inFolder(dir).mint(args.get(1), roles));
         return 0;
     }
 

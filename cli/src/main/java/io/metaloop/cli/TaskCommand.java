@@ -3,6 +3,7 @@ package io.metaloop.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.metaloop.localstack.StackException;
+import io.metaloop.localstack.StackAuth;
 import io.metaloop.localstack.StackState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -328,6 +329,6 @@ final class TaskCommand {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
-        return Http.send(http, request);
+        return Http.send(http, request, StackAuth.userToken(stackDir));
     }
 }

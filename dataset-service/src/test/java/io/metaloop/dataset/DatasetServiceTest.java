@@ -3,6 +3,7 @@ package io.metaloop.dataset;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,6 +88,30 @@ class DatasetServiceTest {
                 .body("levels[0].classes[9]", equalTo("Ankle boot"))
                 .body("splits.train", equalTo(20000)).body("splits.test", equalTo(10000));
         given().when().get("/api/v1/datasets").then().statusCode(200).body("name", hasItem("fashion-mnist"));
+    }
+
+    @Test
+    void importsReadOnlyInsideTheImportRootsWhateverThePathOrLinkSays() throws Exception {
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"/etc/passwd\"}")
+                .when().post("/api/v1/datasets/escape/import").then().statusCode(400)
+                .body("fields[0].field", equalTo("path"))
+                .body("fields[0].message", containsString("outside the directories imports may read"));
+        String tmp = System.getProperty("java.io.tmpdir");
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"" + tmp + "/../../etc/passwd\"}")
+                .when().post("/api/v1/datasets/escape/import").then().statusCode(400)
+                .body("fields[0].field", equalTo("path")).body("fields[0].message", containsString("resolving to /etc/passwd"));
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"relative/x.zip\"}")
+                .when().post("/api/v1/datasets/escape/import").then().statusCode(400)
+                .body("fields[0].message", containsString("must be an absolute path"));
+        // a link inside an allowed folder that points outside it is followed, and refused
+        Path link = Files.createTempDirectory("import-link").resolve("etc");
+        Files.createSymbolicLink(link, Path.of("/etc"));
+        given().contentType("application/json").body("{\"format\":\"omniglot\",\"path\":\"" + link + "/hosts\","
+                        + "\"hierarchyFile\":\"/root/h.csv\"}")
+                .when().post("/api/v1/datasets/escape/import").then().statusCode(400)
+                .body("fields.field", hasItems("path", "hierarchyFile"))
+                .body("fields[0].message", containsString("resolving to /etc/hosts"));
+        given().when().get("/api/v1/datasets/escape").then().statusCode(404);
     }
 
     @Test

@@ -39,6 +39,7 @@ class AuxiliarySliceTest {
         runDir = Files.createTempDirectory("metaloop-maxl-test-");
         ProjectLayout layout = ProjectLayout.locate();
         stack = LocalStack.start(layout, runDir, ProjectLayout.SERVICES, line -> System.out.println("[stack] " + line));
+        Http.useToken(stack.auth().localUserToken());
         gateway = stack.serviceUrl("gateway");
         Path fashion = layout.bundledData().resolve("fashion-mnist").toAbsolutePath();
         HttpResponse<String> groups = Http.postJson(stack.serviceUrl("dataset-service") + "/api/v1/datasets/fashion-mnist-groups/import",

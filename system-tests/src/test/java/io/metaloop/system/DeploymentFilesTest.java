@@ -121,6 +121,70 @@ class DeploymentFilesTest {
         topicsConstants = stringConstants(root.resolve("libs/contracts/src/main/java/io/metaloop/contracts/Topics.java"));
     }
 
+    // ---------------------------------------------------------------- bearer-token keys
+
+    /**
+     * Every service that reads mp.jwt.verify.publickey.location (those with a REST API of their own)
+     * finds the public key there in compose (a secret) and in Kubernetes (Secret metaloop-auth), and
+     * the gateway finds its service token at metaloop.auth.service-token-file.
+     */
+    @Test
+    void tokenKeysReachEveryServiceThatVerifiesTokensWhereItsConfigurationLooks() throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<JsonNode> base = kustomizeResources(root.resolve("deploy/k8s/base"));
+        int verifying = 0;
+        for (String service : SERVICES) {
+            Properties config = properties(service);
+            List<String> files = new ArrayList<>();
+            for (String key : List.of("mp.jwt.verify.publickey.location", "metaloop.auth.service-token-file")) {
+                if (config.getProperty(key) != null) {
+                    files.add(config.getProperty(key).trim());
+                }
+            }
+            if (files.isEmpty()) {
+                continue;
+            }
+            verifying++;
+            // compose: a secret whose target is the file, and whose source file the keys command writes
+            Set<String> targets = new TreeSet<>();
+            for (JsonNode secret : compose.path("services").path(service).path("secrets")) {
+                targets.add(secret.path("target").asText());
+                String file = compose.path("secrets").path(secret.path("source").asText()).path("file").asText();
+                if (!file.startsWith("./deploy/auth/")) {
+                    problems.add("compose " + service + ": secret " + secret.path("source").asText() + " is not a file in deploy/auth/");
+                }
+            }
+            // Kubernetes: Secret metaloop-auth mounted on the folder of each file, under the file's own name
+            JsonNode deployment = find(base, "Deployment", service).orElseThrow();
+            Map<String, String> secretVolumes = new TreeMap<>();
+            for (JsonNode volume : deployment.path("spec").path("template").path("spec").path("volumes")) {
+                if (!volume.path("secret").isMissingNode()) {
+                    secretVolumes.put(volume.path("name").asText(), volume.path("secret").path("secretName").asText());
+                }
+            }
+            Set<String> k8sFolders = new TreeSet<>();
+            for (JsonNode mount : container(deployment, service).path("volumeMounts")) {
+                if ("metaloop-auth".equals(secretVolumes.get(mount.path("name").asText()))) {
+                    k8sFolders.add(mount.path("mountPath").asText());
+                }
+            }
+            for (String file : files) {
+                if (!targets.contains(file)) {
+                    problems.add("compose " + service + ": no secret is mounted at " + file + " (has " + targets + ")");
+                }
+                String folder = file.substring(0, file.lastIndexOf('/'));
+                if (!k8sFolders.contains(folder)) {
+                    problems.add("k8s " + service + ": Secret metaloop-auth is not mounted at " + folder + " (mounts " + k8sFolders + ")");
+                }
+            }
+        }
+        assertEquals(3, verifying, "gateway, dataset-service and episode-sampler verify tokens");
+        assertNoProblems("token keys", problems);
+        String readme = Files.readString(root.resolve("deploy/README.md"));
+        assertTrue(readme.contains("kubectl") && readme.contains("metaloop-auth") && readme.contains("metaloop keys"),
+                "deploy/README.md says how to make Secret metaloop-auth");
+    }
+
     // ---------------------------------------------------------------- docker-compose.yml and Dockerfiles
 
     @Test

@@ -40,6 +40,7 @@ class DeterminismAcrossRestartsTest {
     private static List<String> fingerprints() throws Exception {
         Path runDir = Files.createTempDirectory("metaloop-determinism-");
         try (LocalStack stack = LocalStack.start(ProjectLayout.locate(), runDir, SERVICES, line -> { })) {
+            Http.useToken(stack.auth().localUserToken());
             ObjectStore store = new ObjectStore(new ObjectStoreConfig(stack.s3Endpoint(), S3Server.ACCESS_KEY,
                     S3Server.SECRET_KEY, LocalStack.BUCKET));
             new DatasetStore(store, DatasetStore.defaultCacheBytes(), Clock.systemUTC()).importDataset("omniglot", "omniglot",

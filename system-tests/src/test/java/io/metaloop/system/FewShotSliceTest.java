@@ -51,6 +51,7 @@ class FewShotSliceTest {
         runDir = Files.createTempDirectory("metaloop-few-shot-test-");
         ProjectLayout layout = ProjectLayout.locate();
         stack = LocalStack.start(layout, runDir, ProjectLayout.SERVICES, line -> System.out.println("[stack] " + line));
+        Http.useToken(stack.auth().localUserToken());
         gateway = stack.serviceUrl("gateway");
         store = new ObjectStore(new ObjectStoreConfig(stack.s3Endpoint(), S3Server.ACCESS_KEY, S3Server.SECRET_KEY,
                 LocalStack.BUCKET));

@@ -11,7 +11,14 @@ import java.time.Duration;
 final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The bearer token every call sends: the running test stack's local-user token (test classes run one at a time). */
+    private static volatile String token;
+
     private Http() {
+    }
+
+    static void useToken(String stackToken) {
+        token = stackToken;
     }
 
     static HttpResponse<String> get(String url) {
@@ -29,6 +36,14 @@ final class Http {
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
+        if (token != null && request.headers().firstValue("Authorization").isEmpty()) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", "Bearer " + token).build();
+        }
+        return sendAsIs(request);
+    }
+
+    /** Sends exactly the given request (the token test sets its own Authorization header, or none). */
+    static HttpResponse<String> sendAsIs(HttpRequest request) {
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -38,6 +38,7 @@ class SelfSupervisedSliceTest {
         runDir = Files.createTempDirectory("metaloop-ssl-test-");
         stack = LocalStack.start(ProjectLayout.locate(), runDir, ProjectLayout.SERVICES,
                 line -> System.out.println("[stack] " + line));
+        Http.useToken(stack.auth().localUserToken());
         gateway = stack.serviceUrl("gateway");
     }
 

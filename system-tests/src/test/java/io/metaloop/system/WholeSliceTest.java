@@ -53,6 +53,7 @@ class WholeSliceTest {
         runDir = Files.createTempDirectory("metaloop-system-test-");
         stack = LocalStack.start(ProjectLayout.locate(), runDir, ProjectLayout.SERVICES,
                 line -> System.out.println("[stack] " + line));
+        Http.useToken(stack.auth().localUserToken());
         gateway = stack.serviceUrl("gateway");
     }
 

@@ -1,11 +1,15 @@
 package io.metaloop.dataset.rest;
 
+import io.metaloop.contracts.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.metaloop.contracts.ApiError;
 import io.metaloop.contracts.DatasetInfo;
 import io.metaloop.contracts.FieldError;
 import io.metaloop.contracts.InvalidMessageException;
 import io.metaloop.contracts.Json;
+import io.metaloop.dataset.config.DatasetServiceConfig;
 import io.metaloop.dataset.service.DatasetCatalog;
+import io.metaloop.dataset.service.ImportRoots;
 import io.metaloop.datasets.DatasetFormats;
 import io.metaloop.datasets.ReadOptions;
 import jakarta.ws.rs.Consumes;
@@ -27,17 +31,23 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "datasets")
 public class DatasetResource {
     private final DatasetCatalog catalog;
+    private final ImportRoots importRoots;
+    private final long maxInflatedBytes;
 
-    public DatasetResource(DatasetCatalog catalog) {
+    public DatasetResource(DatasetCatalog catalog, ImportRoots importRoots, DatasetServiceConfig config) {
         this.catalog = catalog;
+        this.importRoots = importRoots;
+        this.maxInflatedBytes = config.maxInflatedBytes();
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Operation(summary = "List the datasets in the catalogue")
     public List<DatasetInfo> list() {
         return catalog.list();
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Path("/{name}")
     @Operation(summary = "One dataset: image shape, label levels with their classes (the hierarchy), split sizes")
@@ -76,6 +86,7 @@ public class DatasetResource {
         }
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{name}/import")
     @Operation(summary = "Import a dataset from files on the dataset-service host into canonical shards")
@@ -91,11 +102,19 @@ public class DatasetResource {
         }
         if (body.path() == null) {
             errors.add(new FieldError("path", "is required"));
+        } else {
+            importRoots.check("path", body.path()).ifPresent(errors::add);
+        }
+        for (String[] file : new String[][] {{"splitFiles", body.splitFiles()}, {"hierarchyFile", body.hierarchyFile()},
+                {"classSplits", body.classSplits()}}) {
+            if (file[1] != null) {
+                importRoots.check(file[0], file[1]).ifPresent(errors::add);
+            }
         }
         if (body.imageSize() != null && (body.imageSize() < 0 || body.imageSize() > 1024)) {
             errors.add(new FieldError("imageSize", "must be between 0 (native size) and 1024, got " + body.imageSize()));
         }
-        if (body.classSplits() != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(body.classSplits()))) {
+        if (errors.isEmpty() && body.classSplits() != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(body.classSplits()))) {
             errors.add(new FieldError("classSplits", "no file " + body.classSplits() + " on the dataset-service host"));
         }
         if (body.testShare() != null && !(body.testShare() > 0 && body.testShare() < 1)) {
@@ -108,7 +127,8 @@ public class DatasetResource {
         if (!errors.isEmpty()) {
             throw new InvalidMessageException(errors);
         }
-        DatasetInfo info = catalog.importDataset(name, body.format(), java.nio.file.Path.of(body.path()), body.options());
+        DatasetInfo info = catalog.importDataset(name, body.format(), java.nio.file.Path.of(body.path()),
+                body.options().withMaxInflatedBytes(maxInflatedBytes));
         return Response.status(201).entity(info).build();
     }
 }

@@ -1,5 +1,7 @@
 package io.metaloop.episodes.rest;
 
+import io.metaloop.contracts.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.metaloop.contracts.ApiError;
 import io.metaloop.contracts.FewShotProtocol;
 import io.metaloop.contracts.FieldError;
@@ -32,6 +34,7 @@ public class ProtocolResource {
         this.episodes = episodes;
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Operation(summary = "The frozen protocol (with its identity) of a split's episodes",
             description = "400 names every parameter at fault, including an episode shape the split cannot fill")

@@ -1,5 +1,7 @@
 package io.metaloop.gateway.rest;
 
+import io.metaloop.contracts.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.metaloop.contracts.ApiError;
 import io.metaloop.contracts.EvalResult;
 import io.metaloop.contracts.ExperimentRecord;
@@ -43,6 +45,7 @@ public class ExperimentResource {
         this.experiments = experiments;
     }
 
+    @RolesAllowed({Roles.SUBMITTER, Roles.ADMIN})
     @POST
     @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
     @Operation(summary = "Submit an experiment",
@@ -58,12 +61,14 @@ public class ExperimentResource {
         return Response.created(URI.create("/api/v1/experiments/" + record.id())).entity(record).build();
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Operation(summary = "All experiments, newest first")
     public List<ExperimentRecord> list() {
         return experiments.list();
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Path("/summary")
     @Operation(summary = "One configuration over several seeds",
@@ -90,6 +95,7 @@ public class ExperimentResource {
         return Response.ok(SeedSummaries.of(records)).build();
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Path("/{id}")
     @Operation(summary = "One experiment: state, progress, metrics, meta-validation, results and checkpoint keys")
@@ -99,6 +105,7 @@ public class ExperimentResource {
         return experiments.get(id).map(r -> Response.ok(r).build()).orElseGet(() -> notFound(id));
     }
 
+    @RolesAllowed({Roles.SUBMITTER, Roles.ADMIN})
     @POST
     @Path("/{id}/evaluations")
     @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
@@ -125,6 +132,7 @@ public class ExperimentResource {
         }
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Path("/{id}/evaluations")
     @Operation(summary = "The experiment's few-shot evaluations that have finished, with their protocols and intervals")

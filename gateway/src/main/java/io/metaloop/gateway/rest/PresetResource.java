@@ -1,5 +1,7 @@
 package io.metaloop.gateway.rest;
 
+import io.metaloop.contracts.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,12 +51,14 @@ public class PresetResource {
         this.datasets = datasets;
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Operation(summary = "Every preset: what it reproduces, the figure it targets and its source, its data, its spec")
     public List<Preset> list() {
         return Presets.all();
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Path("/{name}")
     @Operation(summary = "One preset")
@@ -62,6 +66,7 @@ public class PresetResource {
         return Presets.find(name).map(p -> Response.ok(p).build()).orElseGet(() -> notFound(name));
     }
 
+    @RolesAllowed({Roles.SUBMITTER, Roles.ADMIN})
     @POST
     @Path("/{name}/experiments")
     @Consumes({MediaType.APPLICATION_JSON, ExperimentResource.YAML, "application/x-yaml", "text/yaml", MediaType.WILDCARD})

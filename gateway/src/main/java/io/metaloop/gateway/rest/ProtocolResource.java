@@ -1,5 +1,7 @@
 package io.metaloop.gateway.rest;
 
+import io.metaloop.contracts.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.metaloop.gateway.service.ExperimentService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,12 +26,14 @@ public class ProtocolResource {
         this.experiments = experiments;
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Operation(summary = "Every protocol some result was measured on, with its number of results")
     public List<ExperimentService.ProtocolEntry> list() {
         return experiments.protocols();
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Path("/{id}/results")
     @Operation(summary = "All results measured on one protocol, side by side, best first (empty for an unknown protocol)")

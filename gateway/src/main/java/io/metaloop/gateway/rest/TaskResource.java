@@ -1,5 +1,7 @@
 package io.metaloop.gateway.rest;
 
+import io.metaloop.contracts.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.metaloop.contracts.ApiError;
 import io.metaloop.contracts.TaskResult;
 import io.metaloop.gateway.service.TaskService;
@@ -26,6 +28,7 @@ public class TaskResource {
         this.tasks = tasks;
     }
 
+    @RolesAllowed({Roles.READER, Roles.SUBMITTER, Roles.ADMIN})
     @GET
     @Path("/{taskId}")
     @Operation(summary = "A task's predictions: per query its predicted class (and true class when labelled), the accuracy "

@@ -1,5 +1,7 @@
 package io.metaloop.gateway.rest;
 
+import io.metaloop.contracts.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.metaloop.contracts.ApiError;
 import io.metaloop.gateway.service.TaskService;
 import jakarta.ws.rs.Consumes;
@@ -33,6 +35,7 @@ public class TaskUploadResource {
         this.tasks = tasks;
     }
 
+    @RolesAllowed({Roles.SUBMITTER, Roles.ADMIN})
     @POST
     @Consumes({ZIP, "application/x-zip-compressed", MediaType.APPLICATION_OCTET_STREAM})
     @Operation(summary = "Classify a user's own few-shot task with a trained experiment",

@@ -2,6 +2,7 @@ package io.metaloop.gateway.service;
 
 import io.metaloop.contracts.DatasetInfo;
 import io.metaloop.contracts.Json;
+import io.metaloop.gateway.config.ServiceToken;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -21,8 +22,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DatasetCatalogClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String baseUrl;
+    private final ServiceToken token;
 
-    public DatasetCatalogClient(@ConfigProperty(name = "metaloop.dataset-service.url") String baseUrl) {
+    public DatasetCatalogClient(@ConfigProperty(name = "metaloop.dataset-service.url") String baseUrl, ServiceToken token) {
+        this.token = token;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
@@ -56,13 +59,23 @@ public class DatasetCatalogClient {
 
     private HttpResponse<byte[]> get(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", authorization())
+                            .timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UnavailableException("dataset-service at " + baseUrl + " is unreachable: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted asking dataset-service", e);
+        }
+    }
+
+    /** The gateway's own token; a missing one is an unavailable dependency (503), not a client error. */
+    private String authorization() {
+        try {
+            return token.header();
+        } catch (IllegalStateException e) {
+            throw new UnavailableException(e.getMessage(), e);
         }
     }
 }

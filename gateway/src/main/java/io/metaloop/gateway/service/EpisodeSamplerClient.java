@@ -4,6 +4,7 @@ import io.metaloop.contracts.ApiError;
 import io.metaloop.contracts.FewShotProtocol;
 import io.metaloop.contracts.InvalidMessageException;
 import io.metaloop.contracts.Json;
+import io.metaloop.gateway.config.ServiceToken;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -20,8 +21,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EpisodeSamplerClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String baseUrl;
+    private final ServiceToken token;
 
-    public EpisodeSamplerClient(@ConfigProperty(name = "metaloop.episode-sampler.url") String baseUrl) {
+    public EpisodeSamplerClient(@ConfigProperty(name = "metaloop.episode-sampler.url") String baseUrl, ServiceToken token) {
+        this.token = token;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
@@ -40,6 +43,7 @@ public class EpisodeSamplerClient {
         try {
             // computing the episode list of 6,000 trials takes well under a second; the timeout leaves room
             r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/protocols?" + query))
+                    .header("Authorization", authorization())
                     .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new DatasetCatalogClient.UnavailableException("episode-sampler at " + baseUrl + " is unreachable: " + e, e);
@@ -65,5 +69,14 @@ public class EpisodeSamplerClient {
 
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** The gateway's own token; a missing one is an unavailable dependency (503), not a client error. */
+    private String authorization() {
+        try {
+            return token.header();
+        } catch (IllegalStateException e) {
+            throw new DatasetCatalogClient.UnavailableException(e.getMessage(), e);
+        }
     }
 }

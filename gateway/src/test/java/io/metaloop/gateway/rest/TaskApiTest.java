@@ -64,6 +64,14 @@ class TaskApiTest {
         @Override
         public Map<String, String> start() {
             Map<String, String> config = new HashMap<>(TestInfrastructure.serviceConfig());
+        // every REST call of these tests is the local user's (all roles); the token tests call without it
+        String token = TestInfrastructure.adminToken();
+        io.restassured.RestAssured.replaceFiltersWith((request, response, context) -> {
+            if (!request.getHeaders().hasHeaderWithName("Authorization")) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            return context.next(request, response);
+        });
             try {
                 catalogue = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             } catch (IOException e) {

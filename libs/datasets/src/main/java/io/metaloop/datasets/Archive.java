@@ -21,34 +21,59 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * read the same way. Entry names use '/' and are relative to the archive's (or directory's) root.
  * Damage is reported as a {@link DatasetFormatException} naming the archive, the entry and, where
  * known, the byte offset in the archive.
+ *
+ * <p>Entries are streamed, never written to disk, so a name like {@code ../../etc/passwd} cannot
+ * escape anywhere; readers treat names as labels only. Each read pass ({@link #forEach}) may
+ * decompress at most {@code maxInflatedBytes} (a zip or tar.gz "bomb" stops there with an error
+ * naming the entry and the bound); a directory's files are read as they are.
  */
 public final class Archive {
     private final Path source;
     private final Kind kind;
+    private final long maxInflatedBytes;
 
     private enum Kind { DIRECTORY, ZIP, TAR, TAR_GZ }
 
-    private Archive(Path source, Kind kind) {
+    private Archive(Path source, Kind kind, long maxInflatedBytes) {
         this.source = source;
         this.kind = kind;
+        this.maxInflatedBytes = maxInflatedBytes;
     }
 
+    /** {@link #open(Path, long)} with {@link ReadOptions#DEFAULT_MAX_INFLATED_BYTES}. */
     public static Archive open(Path source) {
+        return open(source, ReadOptions.DEFAULT_MAX_INFLATED_BYTES);
+    }
+
+    /**
+     * @param maxInflatedBytes the most bytes one read pass may decompress
+     * @throws DatasetFormatException when {@code source} is neither a directory nor a known archive
+     */
+    public static Archive open(Path source, long maxInflatedBytes) {
+        Kind kind = kindOf(source);
+        return new Archive(source, kind, maxInflatedBytes);
+    }
+
+    public long maxInflatedBytes() {
+        return maxInflatedBytes;
+    }
+
+    private static Kind kindOf(Path source) {
         if (Files.isDirectory(source)) {
-            return new Archive(source, Kind.DIRECTORY);
+            return Kind.DIRECTORY;
         }
         if (!Files.isRegularFile(source)) {
             throw new DatasetFormatException(source.toString(), 0, "no such file or directory");
         }
         String name = source.getFileName().toString().toLowerCase();
         if (name.endsWith(".zip")) {
-            return new Archive(source, Kind.ZIP);
+            return Kind.ZIP;
         }
         if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) {
-            return new Archive(source, Kind.TAR_GZ);
+            return Kind.TAR_GZ;
         }
         if (name.endsWith(".tar")) {
-            return new Archive(source, Kind.TAR);
+            return Kind.TAR;
         }
         throw new DatasetFormatException(source.toString(), 0, "not a directory, .zip, .tar or .tar.gz");
     }
@@ -110,12 +135,15 @@ public final class Archive {
         }
         try (zip) {
             List<? extends ZipEntry> entries = inOrder(zip.entries());
+            InflationBound bound = new InflationBound(source.toString(), maxInflatedBytes);
             for (ZipEntry entry : entries) {
                 if (entry.isDirectory() || !wanted.test(entry.getName())) {
                     continue;
                 }
-                try (InputStream in = zip.getInputStream(entry)) {
+                try (InputStream in = bound.wrap(zip.getInputStream(entry), source + "!" + entry.getName())) {
                     visitor.visit(entry.getName(), entry.getSize(), in);
+                } catch (InflationBound.ExceededException e) {
+                    throw new DatasetFormatException(source + "!" + entry.getName(), 0, e.getMessage());
                 } catch (ZipException | java.io.EOFException e) {
                     throw new DatasetFormatException(source + "!" + entry.getName(), 0,
                             "corrupt zip entry: " + e.getMessage());
@@ -133,7 +161,9 @@ public final class Archive {
     private void visitTar(java.util.function.Predicate<String> wanted, EntryVisitor visitor) throws IOException {
         CountingInputStream raw = new CountingInputStream(new BufferedInputStream(Files.newInputStream(source), 1 << 16));
         String current = null;
-        try (InputStream decompressed = kind == Kind.TAR_GZ ? new GZIPInputStream(raw, 1 << 16) : raw;
+        InflationBound bound = new InflationBound(source.toString(), maxInflatedBytes);
+        try (InputStream decompressed = kind == Kind.TAR_GZ
+                ? bound.wrap(new GZIPInputStream(raw, 1 << 16), source.toString()) : raw;
              TarArchiveInputStream tar = new TarArchiveInputStream(decompressed)) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                 current = entry.getName();
@@ -153,6 +183,8 @@ public final class Archive {
                 current = null;
                 decompressed.transferTo(java.io.OutputStream.nullOutputStream());
             }
+        } catch (InflationBound.ExceededException e) {
+            throw new DatasetFormatException(where(current), raw.count(), e.getMessage());
         } catch (java.io.EOFException e) {
             throw new DatasetFormatException(where(current), raw.count(), "archive truncated: " + e.getMessage());
         } catch (java.util.zip.ZipException e) {

@@ -18,13 +18,23 @@ import java.util.OptionalDouble;
  * @param testShare      a fraction in (0, 1): every class's images are divided between splits
  *                       {@code train} and {@code test}, about this share of each class in {@code test},
  *                       replacing the reader's splits (see {@link TestShareSplits}); not with classSplits
+ * @param maxInflatedBytes bytes an archive may decompress to in one read pass ({@link Archive}); more is
+ *                       refused as a decompression bomb. Default {@link #DEFAULT_MAX_INFLATED_BYTES}
  */
 public record ReadOptions(int imageSize, boolean rotations, Optional<Path> splitFiles, Optional<Path> hierarchyFile,
-                          Optional<Path> classSplits, OptionalDouble testShare) {
+                          Optional<Path> classSplits, OptionalDouble testShare, long maxInflatedBytes) {
+    /**
+     * The default bound on the bytes an archive may decompress to in one read pass: 64 GiB, above the
+     * largest seed dataset (tieredImageNet's pickles); a decompression bomb stops there (see {@link Archive}).
+     */
+    public static final long DEFAULT_MAX_INFLATED_BYTES = 64L << 30;
     public static final ReadOptions DEFAULTS = new ReadOptions(0, false, Optional.empty(), Optional.empty(),
-            Optional.empty(), OptionalDouble.empty());
+            Optional.empty(), OptionalDouble.empty(), DEFAULT_MAX_INFLATED_BYTES);
 
     public ReadOptions {
+        if (maxInflatedBytes < 1) {
+            throw new IllegalArgumentException("maxInflatedBytes must be positive, got " + maxInflatedBytes);
+        }
         if (imageSize < 0 || imageSize > 1024) {
             throw new IllegalArgumentException("imageSize must be in [0, 1024], got " + imageSize);
         }
@@ -43,28 +53,33 @@ public record ReadOptions(int imageSize, boolean rotations, Optional<Path> split
     }
 
     public ReadOptions withImageSize(int size) {
-        return new ReadOptions(size, rotations, splitFiles, hierarchyFile, classSplits, testShare);
+        return new ReadOptions(size, rotations, splitFiles, hierarchyFile, classSplits, testShare, maxInflatedBytes);
     }
 
     public ReadOptions withRotations(boolean rotate) {
-        return new ReadOptions(imageSize, rotate, splitFiles, hierarchyFile, classSplits, testShare);
+        return new ReadOptions(imageSize, rotate, splitFiles, hierarchyFile, classSplits, testShare, maxInflatedBytes);
     }
 
     public ReadOptions withSplitFiles(Path dir) {
-        return new ReadOptions(imageSize, rotations, Optional.of(dir), hierarchyFile, classSplits, testShare);
+        return new ReadOptions(imageSize, rotations, Optional.of(dir), hierarchyFile, classSplits, testShare, maxInflatedBytes);
     }
 
     public ReadOptions withHierarchyFile(Path file) {
-        return new ReadOptions(imageSize, rotations, splitFiles, Optional.of(file), classSplits, testShare);
+        return new ReadOptions(imageSize, rotations, splitFiles, Optional.of(file), classSplits, testShare, maxInflatedBytes);
     }
 
     /** These options with a class-splits file (see {@link ClassSplits}). */
     public ReadOptions withClassSplits(Path file) {
-        return new ReadOptions(imageSize, rotations, splitFiles, hierarchyFile, Optional.of(file), testShare);
+        return new ReadOptions(imageSize, rotations, splitFiles, hierarchyFile, Optional.of(file), testShare, maxInflatedBytes);
     }
 
     /** These options with every class's images divided between train and test (see {@link TestShareSplits}). */
     public ReadOptions withTestShare(double share) {
-        return new ReadOptions(imageSize, rotations, splitFiles, hierarchyFile, classSplits, OptionalDouble.of(share));
+        return new ReadOptions(imageSize, rotations, splitFiles, hierarchyFile, classSplits, OptionalDouble.of(share), maxInflatedBytes);
+    }
+
+    /** These options with another bound on an archive's decompressed bytes per read pass. */
+    public ReadOptions withMaxInflatedBytes(long bytes) {
+        return new ReadOptions(imageSize, rotations, splitFiles, hierarchyFile, classSplits, testShare, bytes);
     }
 }

@@ -33,6 +33,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, List<String>> serviceCommands = new LinkedHashMap<>();
     private String kafkaBootstrap;
     private String s3Endpoint;
+    private StackAuth auth;
 
     private LocalStack(Path runDir) {
         this.runDir = runDir.toAbsolutePath().normalize();
@@ -101,6 +102,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startServices(ProjectLayout layout, List<String> services, Consumer<String> progress) {
+        auth = StackAuth.open(runDir);
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String service : services) {
             ports.put(service, Ports.free());
@@ -174,6 +176,15 @@ public final class LocalStack implements AutoCloseable {
         }
         if (service.equals("dataset-service")) {
             cmd.add("-Dmetaloop.datasets.bundled-dir=" + layout.bundledData());
+            // the local user imports their own files: from their home, this checkout and the temporary directory
+            cmd.add("-Dmetaloop.datasets.import-roots=" + String.join(",", System.getProperty("user.home"),
+                    layout.root().toAbsolutePath().toString(), System.getProperty("java.io.tmpdir")));
+        }
+        if (ProjectLayout.USER_FACING.contains(service)) {
+            cmd.add("-Dmp.jwt.verify.publickey.location=" + auth.publicKeyFile());
+        }
+        if (service.equals("gateway")) {
+            cmd.add("-Dmetaloop.auth.service-token-file=" + auth.serviceTokenFile());
         }
         cmd.add("-jar");
         cmd.add(layout.serviceJar(service).toString());
@@ -212,6 +223,14 @@ public final class LocalStack implements AutoCloseable {
 
     public String s3Endpoint() {
         return s3Endpoint;
+    }
+
+    /** The stack's keys and tokens (made when its services start). */
+    public StackAuth auth() {
+        if (auth == null) {
+            auth = StackAuth.open(runDir);
+        }
+        return auth;
     }
 
     public String serviceUrl(String service) {

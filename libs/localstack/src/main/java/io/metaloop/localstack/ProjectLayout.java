@@ -10,6 +10,8 @@ import java.util.List;
 public record ProjectLayout(Path root) {
     public static final List<String> SERVICES = List.of(
             "dataset-service", "episode-sampler", "trainer-service", "evaluator-service", "gateway");
+    /** The services with a REST API of their own, each of which requires a bearer token (see {@code Roles}). */
+    public static final List<String> USER_FACING = List.of("dataset-service", "episode-sampler", "gateway");
 
     /** From {@code -Dmetaloop.home}, {@code $METALOOP_HOME}, or the nearest ancestor of the working directory holding {@code mvnw}. */
     public static ProjectLayout locate() {

@@ -37,6 +37,42 @@ public final class TestInfrastructure {
         return shared;
     }
 
+    /** A signed token with the given roles, for requests to a service under test. */
+    public static String token(String... roles) {
+        return shared().auth().mint("test-user", java.util.Set.of(roles));
+    }
+
+    /** The local user's token (reader, submitter, admin), as the CLI sends it. */
+    public static String adminToken() {
+        return token(io.metaloop.contracts.Roles.READER, io.metaloop.contracts.Roles.SUBMITTER, io.metaloop.contracts.Roles.ADMIN);
+    }
+
+    /** A token with every role but signed by a key no service trusts: must be refused like no token. */
+    public static String forgedToken() {
+        try {
+            Path elsewhere = Files.createTempDirectory("metaloop-forger-");
+            String token = StackAuth.open(elsewhere).mint("forger", java.util.Set.of(io.metaloop.contracts.Roles.READER,
+                    io.metaloop.contracts.Roles.SUBMITTER, io.metaloop.contracts.Roles.ADMIN));
+            LocalStack.deleteRunDirectory(elsewhere);
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The callers of a token test: none, a forged token, and one genuine token each for reader,
+     * submitter and admin.
+     */
+    public static java.util.List<AccessWalk.Caller> tokenTestCallers() {
+        return java.util.List.of(AccessWalk.Caller.anonymous(),
+                new AccessWalk.Caller("forged token", forgedToken(), java.util.Set.of(), false),
+                AccessWalk.Caller.with("reader", token(io.metaloop.contracts.Roles.READER), java.util.Set.of(io.metaloop.contracts.Roles.READER)),
+                AccessWalk.Caller.with("submitter", token(io.metaloop.contracts.Roles.SUBMITTER),
+                        java.util.Set.of(io.metaloop.contracts.Roles.SUBMITTER)),
+                AccessWalk.Caller.with("admin", token(io.metaloop.contracts.Roles.ADMIN), java.util.Set.of(io.metaloop.contracts.Roles.ADMIN)));
+    }
+
     /**
      * Stops servers left by an earlier test JVM that was killed before its shutdown hook ran (their
      * parent is gone and they carry a test-stack marker), so they cannot pile up run after run.
@@ -52,10 +88,12 @@ public final class TestInfrastructure {
                 });
     }
 
-    /** Configuration that points a Quarkus service at the shared servers. */
+    /** Configuration that points a Quarkus service at the shared servers and the shared token keys. */
     public static Map<String, String> serviceConfig() {
         LocalStack stack = shared();
         return Map.of(
+                "mp.jwt.verify.publickey.location", stack.auth().publicKeyFile().toString(),
+                "metaloop.auth.service-token-file", stack.auth().serviceTokenFile().toString(),
                 "kafka.bootstrap.servers", stack.kafkaBootstrap(),
                 "metaloop.s3.endpoint", stack.s3Endpoint(),
                 "metaloop.s3.access-key", S3Server.ACCESS_KEY,

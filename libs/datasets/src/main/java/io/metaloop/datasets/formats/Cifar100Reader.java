@@ -42,7 +42,7 @@ public final class Cifar100Reader implements DatasetReader {
 
     @Override
     public void read(Path source, ReadOptions options, ImageSink sink) throws IOException {
-        PublishedFiles files = new PublishedFiles(source);
+        PublishedFiles files = new PublishedFiles(source, options);
         Map<String, List<String>> names = new HashMap<>();
         files.index(Set.of(TRAIN, TEST, FINE_NAMES, COARSE_NAMES), (base, entry, size, in) -> {
             String where = files.where(entry);

@@ -57,7 +57,7 @@ public final class Cifar10Reader implements DatasetReader {
 
     @Override
     public void read(Path source, ReadOptions options, ImageSink sink) throws IOException {
-        PublishedFiles files = new PublishedFiles(source);
+        PublishedFiles files = new PublishedFiles(source, options);
         List<String> batches = new ArrayList<>(TRAIN);
         batches.add(TEST);
         Set<String> wanted = new HashSet<>(batches);
@@ -113,8 +113,8 @@ public final class Cifar10Reader implements DatasetReader {
         private final Map<String, Long> sizes = new LinkedHashMap<>();
 
         /** A zip is checked end to end first (CRCs, central directory against local headers). */
-        PublishedFiles(Path source) throws IOException {
-            this.archive = SourceFiles.open(source);
+        PublishedFiles(Path source, ReadOptions options) throws IOException {
+            this.archive = SourceFiles.open(source, options);
             this.directory = Files.isDirectory(source);
         }
 

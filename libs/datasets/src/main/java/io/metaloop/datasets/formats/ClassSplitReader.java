@@ -72,7 +72,7 @@ public abstract class ClassSplitReader implements DatasetReader {
 
     @Override
     public void read(Path source, ReadOptions options, ImageSink sink) throws IOException {
-        Archive archive = SourceFiles.open(source);
+        Archive archive = SourceFiles.open(source, options);
         List<String> files = SourceFiles.files(archive);
         Set<String> fileSet = new HashSet<>(files);
         Map<String, SplitFile> splitFiles = new LinkedHashMap<>();

@@ -60,7 +60,7 @@ public class ImageFolderReader implements DatasetReader {
 
     @Override
     public void read(Path source, ReadOptions options, ImageSink sink) throws IOException {
-        Archive archive = SourceFiles.open(source);
+        Archive archive = SourceFiles.open(source, options);
         List<String> images = new ArrayList<>();
         for (String f : SourceFiles.files(archive)) {
             if (SourceFiles.isImage(f)) {

@@ -67,7 +67,7 @@ public final class OmniglotReader implements DatasetReader {
     public void read(Path source, ReadOptions options, ImageSink sink) throws IOException {
         TreeMap<String, TreeMap<String, TreeMap<String, Found>>> alphabets = new TreeMap<>();
         for (Path input : inputs(source)) {
-            collect(input, alphabets);
+            collect(input, options, alphabets);
         }
         if (alphabets.isEmpty()) {
             throw new DatasetFormatException(source.toString(), 0,
@@ -141,9 +141,9 @@ public final class OmniglotReader implements DatasetReader {
         return inputs;
     }
 
-    private static void collect(Path input, TreeMap<String, TreeMap<String, TreeMap<String, Found>>> alphabets)
+    private static void collect(Path input, ReadOptions options, TreeMap<String, TreeMap<String, TreeMap<String, Found>>> alphabets)
             throws IOException {
-        Archive archive = SourceFiles.open(input);
+        Archive archive = SourceFiles.open(input, options);
         Set<String> names = SourceFiles.allNames(input, archive);
         Set<String> wanted = new HashSet<>();
         Set<String> alphabetFolders = new HashSet<>();

@@ -1,6 +1,7 @@
 package io.metaloop.datasets.formats;
 
 import io.metaloop.datasets.Archive;
+import io.metaloop.datasets.ReadOptions;
 import io.metaloop.datasets.CountingInputStream;
 import io.metaloop.datasets.DatasetFormatException;
 import java.io.BufferedInputStream;
@@ -45,10 +46,10 @@ final class SourceFiles {
      * JDK's {@code ZipFile}, which {@link Archive} reads zips with, checks neither CRCs nor that the
      * central directory agrees with the local headers.
      */
-    static Archive open(Path source) throws IOException {
-        Archive archive = Archive.open(source);
+    static Archive open(Path source, ReadOptions options) throws IOException {
+        Archive archive = Archive.open(source, options.maxInflatedBytes());
         if (isZip(source)) {
-            checkZip(source);
+            checkZip(source, options.maxInflatedBytes());
         }
         return archive;
     }
@@ -61,6 +62,12 @@ final class SourceFiles {
      * @return every entry name of the central directory, folders (ending in '/') included
      */
     static List<String> checkZip(Path zip) throws IOException {
+        return checkZip(zip, ReadOptions.DEFAULT_MAX_INFLATED_BYTES);
+    }
+
+    /** {@link #checkZip(Path)}, decompressing at most {@code maxInflatedBytes} in all. */
+    static List<String> checkZip(Path zip, long maxInflatedBytes) throws IOException {
+        io.metaloop.datasets.InflationBound bound = new io.metaloop.datasets.InflationBound(zip.toString(), maxInflatedBytes);
         List<String> central = new ArrayList<>();
         try (ZipFile file = new ZipFile(zip.toFile())) {
             file.stream().map(ZipEntry::getName).forEach(central::add);
@@ -76,11 +83,14 @@ final class SourceFiles {
             byte[] buffer = new byte[1 << 14];
             for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
                 current = entry.getName();
-                while (in.read(buffer) >= 0) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
                     // reading to the end makes ZipInputStream compare the CRC-32 and sizes
+                    bound.count(n, zip + "!" + current);
                 }
                 local.merge(current, 1, Integer::sum);
             }
+        } catch (io.metaloop.datasets.InflationBound.ExceededException e) {
+            throw new DatasetFormatException(zip + "!" + current, counting.count(), e.getMessage());
         } catch (ZipException e) {
             if (e.getMessage() != null && e.getMessage().contains("EXT descriptor")) {
                 // a STORED entry followed by a data descriptor: valid, but ZipInputStream cannot read it

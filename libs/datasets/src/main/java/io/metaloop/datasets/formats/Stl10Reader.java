@@ -48,7 +48,7 @@ public final class Stl10Reader implements DatasetReader {
 
     @Override
     public void read(Path source, ReadOptions options, ImageSink sink) throws IOException {
-        PublishedFiles files = new PublishedFiles(source);
+        PublishedFiles files = new PublishedFiles(source, options);
         Map<String, byte[]> labelFiles = new HashMap<>();
         Map<String, Long> imageCounts = new HashMap<>();
         Map<String, List<String>> names = new HashMap<>();

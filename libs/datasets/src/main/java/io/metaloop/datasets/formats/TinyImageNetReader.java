@@ -46,7 +46,7 @@ public final class TinyImageNetReader implements DatasetReader {
 
     @Override
     public void read(Path source, ReadOptions options, ImageSink sink) throws IOException {
-        Archive archive = SourceFiles.open(source);
+        Archive archive = SourceFiles.open(source, options);
         List<String> files = SourceFiles.files(archive);
         String root = null;
         for (String f : files) {
