@@ -43,14 +43,16 @@ public class ExperimentService {
     private final EpisodeSamplerClient sampler;
     private final MessagePublisher publisher;
     private final int trialsPerShard;
+    private final TrainingLeases leases;
     private final Clock clock = Clock.systemUTC();
 
     public ExperimentService(ExperimentStore store, DatasetCatalogClient datasets, EpisodeSamplerClient sampler,
-                             Producer<String, byte[]> producer,
+                             Producer<String, byte[]> producer, TrainingLeases leases,
                              @ConfigProperty(name = "metaloop.gateway.trials-per-shard", defaultValue = "100") int trialsPerShard) {
         this.store = store;
         this.datasets = datasets;
         this.sampler = sampler;
+        this.leases = leases;
         this.publisher = new MessagePublisher(producer);
         if (trialsPerShard < 1) {
             throw new IllegalArgumentException("metaloop.gateway.trials-per-shard must be >= 1, got " + trialsPerShard);
@@ -232,11 +234,18 @@ public class ExperimentService {
         return store.list();
     }
 
-    /** Folds a trainer's or evaluator's event into its experiment; a freshly trained model goes to evaluation. */
+    /**
+     * Folds a trainer's or evaluator's event into its experiment; a freshly trained model goes to
+     * evaluation. An event of a superseded attempt is refused, and lease events are handled by
+     * {@link TrainingLeases}.
+     */
     public void onJobEvent(JobEvent event) {
         Optional<ExperimentRecord> before = store.get(event.experimentId());
         if (before.isEmpty()) {
             LOG.warnf("event %s for unknown experiment %s ignored", event.type(), event.experimentId());
+            return;
+        }
+        if (!leases.admit(event)) {
             return;
         }
         // stored first: a few-shot test of the best checkpoint must see the last validation

@@ -61,6 +61,19 @@ class MessageContractTest {
     }
 
     @Test
+    void messagesStoredBeforeAttemptsExistedStillRead() throws IOException {
+        ObjectNode event = (ObjectNode) TREE.readTree(sample("job-event.json"));
+        event.remove("attempt");
+        assertEquals(0, Json.read(TREE.writeValueAsBytes(event), JobEvent.class).attempt(), "not tied to an attempt");
+        ObjectNode record = (ObjectNode) TREE.readTree(sample("experiment-record.json"));
+        record.remove("attempt");
+        record.remove("attempts");
+        ExperimentRecord old = Json.read(TREE.writeValueAsBytes(record), ExperimentRecord.class);
+        assertEquals(1, old.attempt());
+        assertEquals(List.of(), old.attempts());
+    }
+
+    @Test
     void missingRequiredFieldIsNamed() throws IOException {
         ObjectNode json = (ObjectNode) TREE.readTree(sample("train-job.json"));
         json.remove("experimentId");

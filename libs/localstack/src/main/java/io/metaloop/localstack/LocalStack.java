@@ -34,6 +34,7 @@ public final class LocalStack implements AutoCloseable {
     private String kafkaBootstrap;
     private String s3Endpoint;
     private StackAuth auth;
+    private final Map<String, List<String>> options = new LinkedHashMap<>();
 
     private LocalStack(Path runDir) {
         this.runDir = runDir.toAbsolutePath().normalize();
@@ -55,7 +56,17 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts Kafka, the S3 server and the given services, waiting until every service reports ready. */
     public static LocalStack start(ProjectLayout layout, Path runDir, List<String> services, Consumer<String> progress) {
+        return start(layout, runDir, services, Map.of(), progress);
+    }
+
+    /**
+     * {@link #start(ProjectLayout, Path, List, Consumer)} with extra JVM options per service (e.g.
+     * {@code -Dmetaloop.gateway.lease-timeout=PT5S}), placed after the stack's own so they win.
+     */
+    public static LocalStack start(ProjectLayout layout, Path runDir, List<String> services,
+                                   Map<String, List<String>> options, Consumer<String> progress) {
         LocalStack stack = startInfrastructure(layout, runDir, progress);
+        stack.options.putAll(options);
         try {
             stack.startServices(layout, services, progress);
             stack.writeState();
@@ -138,6 +149,78 @@ public final class LocalStack implements AutoCloseable {
                 ? Map.of() : Map.of("GOMP_SPINCOUNT", "1000");
     }
 
+    /**
+     * Starts one more process of a running service on a port of its own (a second trainer sharing the
+     * job queue) and waits until it is ready.
+     *
+     * @return the new part's name, {@code <service>-<n>}
+     */
+    public String addReplica(String service) {
+        List<String> command = serviceCommands.get(service);
+        if (command == null) {
+            throw new StackException(service + " is not a service of this stack");
+        }
+        int n = 2;
+        while (processes.containsKey(service + "-" + n) || state().part(service + "-" + n).isPresent()) {
+            n++;
+        }
+        String name = service + "-" + n;
+        int port = Ports.free();
+        List<String> replica = command.stream()
+                .map(arg -> arg.startsWith("-Dquarkus.http.port=") ? "-Dquarkus.http.port=" + port : arg).toList();
+        ManagedProcess p = ManagedProcess.start(name, replica, serviceEnvironment(), runDir,
+                runDir.resolve("logs").resolve(name + ".log"));
+        register(name, port, "http://127.0.0.1:" + port, p);
+        writeState();
+        String url = "http://127.0.0.1:" + port + "/q/health/ready";
+        p.awaitReady("ready (" + url + ")", Duration.ofSeconds(120), () -> httpOk(url));
+        return name;
+    }
+
+    /** The part whose process has this pid, if any. */
+    public java.util.Optional<String> partWithPid(long pid) {
+        return parts.stream().filter(p -> p.pid() == pid).map(StackState.Part::name).findFirst();
+    }
+
+    /**
+     * Kills a part outright (SIGKILL, as the kernel's OOM killer or a lost node would), without
+     * letting it shut down; the part is forgotten, so {@link #deadPart()} does not report it.
+     */
+    public void killHard(String part) {
+        ManagedProcess p = processes.remove(part);
+        if (p == null) {
+            throw new StackException(part + " is not a running part of this stack");
+        }
+        ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Sends a POSIX signal by name ({@code STOP}, {@code CONT}) to a part: pausing and resuming a worker. */
+    public void signal(String part, String signal) {
+        ManagedProcess p = processes.get(part);
+        if (p == null) {
+            throw new StackException(part + " is not a running part of this stack");
+        }
+        try {
+            int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
+            if (rc != 0) {
+                throw new StackException("kill -" + signal + " " + p.pid() + " exited with " + rc);
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot signal " + part + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops one service and starts it again on the same port; returns once it is ready. */
     public void restart(String service) {
         List<String> command = serviceCommands.get(service);
@@ -186,6 +269,7 @@ public final class LocalStack implements AutoCloseable {
         if (service.equals("gateway")) {
             cmd.add("-Dmetaloop.auth.service-token-file=" + auth.serviceTokenFile());
         }
+        cmd.addAll(options.getOrDefault(service, List.of()));
         cmd.add("-jar");
         cmd.add(layout.serviceJar(service).toString());
         return cmd;

@@ -10,6 +10,9 @@ package io.metaloop.storage;
  * checkpoints/&lt;experiment&gt;/epoch-NNNN-batch-BBBBBBB.ckpt  inside epoch NNNN, BBBBBBB batches in (kept until the next)
  * checkpoints/&lt;experiment&gt;/latest.json          pointer to the newest complete checkpoint ("last")
  * checkpoints/&lt;experiment&gt;/best.json            pointer to the best meta-validated epoch's checkpoint, with its score
+ * checkpoints/&lt;experiment&gt;/attempt-N/...          the same files written by training attempt N ≥ 2 (attempt 1 writes
+ *                                                the flat layout above); "latest" and "best" are those of the highest
+ *                                                attempt that has a latest.json, which also fences older attempts off
  * reports/&lt;experiment&gt;/evaluation.json         whole-split or linear-evaluation result
  * features/&lt;experiment&gt;/&lt;hash&gt;.mlft         cached backbone features of one split (linear evaluation); the hash
  *                                                covers checkpoint, dataset, split, label level and normalisation
@@ -23,7 +26,26 @@ public final class ObjectKeys {
     }
 
     public static String checkpoint(String experimentId, int epochsDone) {
-        return String.format("checkpoints/%s/epoch-%04d.ckpt", experimentId, epochsDone);
+        return checkpoint(experimentId, 1, epochsDone);
+    }
+
+    /**
+     * The folder of training attempt {@code attempt}'s checkpoints and pointers: {@code checkpoints/<id>/} for
+     * attempt 1, {@code checkpoints/<id>/attempt-<N>/} for a later one.
+     */
+    public static String checkpointFolder(String experimentId, int attempt) {
+        return attempt <= 1 ? "checkpoints/" + experimentId + "/"
+                : String.format("checkpoints/%s/attempt-%d/", experimentId, attempt);
+    }
+
+    /** The attempt a key of {@link #checkpointFolder} belongs to. */
+    public static int attemptOf(String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^checkpoints/[^/]+/attempt-(\\d+)/").matcher(key);
+        return m.find() ? Integer.parseInt(m.group(1)) : 1;
+    }
+
+    public static String checkpoint(String experimentId, int attempt, int epochsDone) {
+        return String.format("%sepoch-%04d.ckpt", checkpointFolder(experimentId, attempt), epochsDone);
     }
 
     /**
@@ -31,7 +53,11 @@ public final class ObjectKeys {
      * in training order, after the end-of-epoch checkpoint that precedes them.
      */
     public static String checkpointInsideEpoch(String experimentId, int epoch, long batch) {
-        return String.format("checkpoints/%s/epoch-%04d-batch-%07d.ckpt", experimentId, epoch, batch);
+        return checkpointInsideEpoch(experimentId, 1, epoch, batch);
+    }
+
+    public static String checkpointInsideEpoch(String experimentId, int attempt, int epoch, long batch) {
+        return String.format("%sepoch-%04d-batch-%07d.ckpt", checkpointFolder(experimentId, attempt), epoch, batch);
     }
 
     /** Whether a key names a checkpoint taken inside an epoch (one that a later checkpoint makes redundant). */
@@ -40,11 +66,19 @@ public final class ObjectKeys {
     }
 
     public static String latestCheckpoint(String experimentId) {
-        return "checkpoints/" + experimentId + "/latest.json";
+        return latestCheckpoint(experimentId, 1);
+    }
+
+    public static String latestCheckpoint(String experimentId, int attempt) {
+        return checkpointFolder(experimentId, attempt) + "latest.json";
     }
 
     public static String bestCheckpoint(String experimentId) {
-        return "checkpoints/" + experimentId + "/best.json";
+        return bestCheckpoint(experimentId, 1);
+    }
+
+    public static String bestCheckpoint(String experimentId, int attempt) {
+        return checkpointFolder(experimentId, attempt) + "best.json";
     }
 
     /** The folder of one few-shot evaluation's shards and report. */

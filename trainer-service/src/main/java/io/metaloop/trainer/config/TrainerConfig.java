@@ -22,6 +22,13 @@ public interface TrainerConfig {
     @WithDefault("PT5M")
     Duration checkpointInterval();
 
+    /**
+     * How often a running job publishes a HEARTBEAT event, renewing its attempt's lease at the gateway
+     * (metaloop.gateway.lease-timeout, which must be several of these).
+     */
+    @WithDefault("PT5S")
+    Duration heartbeatInterval();
+
     /** How long one look at the job queue waits before the worker looks again. */
     @WithDefault("PT2S")
     Duration queuePoll();

@@ -40,8 +40,15 @@ import org.jboss.logging.Logger;
  * Runs one training job: builds the method, resumes from the experiment's latest checkpoint if
  * there is one, streams the training split over Kafka (batches, or meta-batches of episodes for
  * few-shot methods, meta-validated after every epoch when the experiment asks), and reports
- * STARTED, PROGRESS, EPOCH_COMPLETED, VALIDATED and TRAINED (or FAILED) events. A job interrupted by a shutdown goes back on
- * the queue. (A replica killed outright cannot do that; see the README's known limits.)
+ * STARTED, PROGRESS, EPOCH_COMPLETED, VALIDATED and TRAINED (or FAILED) events, each stamped with
+ * the job's attempt (its fencing epoch).
+ *
+ * <p>While it runs, the job's attempt holds a lease at the gateway, renewed by a HEARTBEAT event every
+ * {@code metaloop.trainer.heartbeat-interval}. A replica killed outright stops renewing; the gateway
+ * then queues the next attempt, which resumes from the latest checkpoint. A replica that only seemed
+ * dead (paused, cut off) and wakes up finds its writes refused ({@link CheckpointRepository.FencedOffException})
+ * and its events ignored, and drops the job. A job interrupted by a shutdown is RELEASED: the gateway
+ * queues the next attempt at once.
  */
 @ApplicationScoped
 public class JobRunner {
@@ -57,6 +64,12 @@ public class JobRunner {
     private final TrainerMetrics metrics;
     private final TrainerConfig config;
     private final Clock clock = Clock.systemUTC();
+    private final java.util.concurrent.ScheduledExecutorService heartbeats =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "job-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * Where a job's training data comes from, its meta-validation when it has one, and the whole
@@ -136,25 +149,31 @@ public class JobRunner {
      * This replica is shutting down: hand the job back so another trainer resumes it from its checkpoint.
      * The interrupt flag is cleared first, or the broker call that re-queues the job would itself be interrupted.
      */
-    private void handBack(TrainJob job) throws InterruptedException {
+    private void handBack(TrainJob job, JobEventPublisher events, String worker) throws InterruptedException {
         Thread.interrupted();
         metrics.jobFinished("requeued");
-        events.requeue(new TrainJob(job.experimentId(), job.spec(), job.dataset(), job.attempt() + 1, clock.instant()));
-        LOG.infof("%s: interrupted; queued again as attempt %d", job.experimentId(), job.attempt() + 1);
+        events.publish(new JobEvent(job.experimentId(), JobEvent.Type.RELEASED, worker, null, null, null,
+                "handed back by " + worker + " (shutting down)", clock.instant()));
+        LOG.infof("%s: interrupted; attempt %d released for the gateway to queue the next", job.experimentId(), job.attempt());
         throw new InterruptedException("job " + job.experimentId() + " handed back");
     }
 
     public void run(TrainJob job, String worker) throws InterruptedException {
         String id = job.experimentId();
         ExperimentSpec spec = job.spec();
+        JobEventPublisher events = this.events.forAttempt(job.attempt());
+        CheckpointRepository.Attempt checkpoints = this.checkpoints.attempt(id, job.attempt());
         metrics.busy(true);
+        java.util.concurrent.ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> heartbeat(events, id, worker),
+                0, config.heartbeatInterval().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             DatasetInfo data = job.dataset();
+            checkpoints.claim();
             TrainingMethod method = Methods.create(spec, data);
             // data epochs: MAXL's seed schedule makes each of its epochs two passes over the data
             int epochs = spec.epochs() * method.passesPerEpoch();
             TrainingPosition start = TrainingPosition.START;
-            Optional<Checkpoint> resume = checkpoints.latest(id);
+            Optional<Checkpoint> resume = checkpoints.latest();
             if (resume.isPresent()) {
                 method.restore(resume.get());
                 start = resume.get().position();
@@ -183,17 +202,33 @@ public class JobRunner {
             metrics.jobFinished("trained");
             LOG.infof("%s: trained, final checkpoint %s", id, finalKey);
         } catch (InterruptedException | InterruptException e) {
-            handBack(job);
+            heartbeat.cancel(false);
+            handBack(job, events, worker);
+        } catch (CheckpointRepository.FencedOffException e) {
+            // a newer attempt runs this job: this one lost its lease (paused, cut off) and must not report anything
+            LOG.warnf("%s: %s; dropping the job", id, e.getMessage());
+            metrics.jobFinished("fenced");
         } catch (RuntimeException | Error e) {
             if (Thread.currentThread().isInterrupted()) {
-                handBack(job); // the shutdown's interrupt surfaced as a failure of whatever was running
+                heartbeat.cancel(false);
+                handBack(job, events, worker); // the shutdown's interrupt surfaced as a failure of whatever was running
             }
             LOG.errorf(e, "%s: training failed", id);
             metrics.jobFinished("failed");
             events.publish(new JobEvent(id, JobEvent.Type.FAILED, worker, null, null, null,
                     "training failed: " + e.getMessage(), clock.instant()));
         } finally {
+            heartbeat.cancel(false);
             metrics.busy(false);
+        }
+    }
+
+    /** Renews the attempt's lease; a failed send is logged, the next one may pass (the lease allows several misses). */
+    private void heartbeat(JobEventPublisher events, String id, String worker) {
+        try {
+            events.publish(new JobEvent(id, JobEvent.Type.HEARTBEAT, worker, null, null, null, null, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: heartbeat not sent: %s", id, e.toString());
         }
     }
 }
