@@ -84,7 +84,18 @@ public class TrainingLeases {
         this.maxAttempts = maxAttempts;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /**
+     * After the experiment store has loaded: a job whose next attempt was stored as QUEUED but maybe
+     * never sent (the gateway stopped in between) is sent again. A second copy of the same attempt is
+     * harmless: the trainers claim each attempt once (the trainer's CheckpointRepository).
+     */
+    void onStart(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 900)
+                 StartupEvent event) {
+        for (ExperimentRecord r : store.list()) {
+            if (r.state() == ExperimentState.QUEUED && r.attempt() > 1) {
+                unqueued.put(r.id(), r.attempt());
+            }
+        }
         timer.scheduleWithFixedDelay(this::checkSafely, 1, 1, TimeUnit.SECONDS);
     }
 

@@ -33,6 +33,10 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, List<String>> serviceCommands = new LinkedHashMap<>();
     private String kafkaBootstrap;
     private String s3Endpoint;
+    private int kafkaPort;
+    private int controllerPort;
+    private int s3Port;
+    private ProjectLayout layout;
     private StackAuth auth;
     private final Map<String, List<String>> options = new LinkedHashMap<>();
 
@@ -78,9 +82,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startInfra(ProjectLayout layout, Consumer<String> progress) {
-        int kafkaPort = Ports.free();
-        int controllerPort = Ports.free();
-        int s3Port = Ports.free();
+        this.layout = layout;
+        kafkaPort = Ports.free();
+        controllerPort = Ports.free();
+        s3Port = Ports.free();
         progress.accept("starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort + " and S3 on 127.0.0.1:" + s3Port);
         CompletableFuture<ManagedProcess> kafka = CompletableFuture.supplyAsync(
                 () -> KafkaBroker.start(layout, runDir.resolve("kafka"), marker, kafkaPort, controllerPort));
@@ -219,6 +224,25 @@ public final class LocalStack implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Stops Kafka or the S3 server and starts it again on the same ports with the same data (what
+     * a restarted broker or MinIO pod looks like to the services); returns once it is ready.
+     */
+    public void restartInfrastructure(String part) {
+        ManagedProcess old = processes.get(part);
+        if (old == null || !(part.equals("kafka") || part.equals("s3"))) {
+            throw new StackException(part + " is not kafka or s3 of this stack");
+        }
+        old.stop(30_000);
+        ManagedProcess fresh = part.equals("kafka")
+                ? KafkaBroker.start(layout, runDir.resolve("kafka"), marker, kafkaPort, controllerPort)
+                : S3Server.start(layout, runDir.resolve("s3"), marker, s3Port);
+        processes.put(part, fresh);
+        parts.replaceAll(p -> p.name().equals(part) ? new StackState.Part(part, fresh.pid(), p.port(), fresh.log().toString(),
+                p.url()) : p);
+        writeState();
     }
 
     /** Stops one service and starts it again on the same port; returns once it is ready. */

@@ -136,7 +136,19 @@ public class CheckpointRepository implements CheckpointStore {
         }
     }
 
-    private static byte[] json(Map<String, Object> value) {
+    /** How long a claim waits before reading its token back (a concurrent claimer's write lands by then). */
+    private static final long CLAIM_SETTLE_MILLIS = 500;
+
+    private static String claimToken(byte[] bytes) {
+        try {
+            JsonNode token = JSON.readTree(bytes).get("token");
+            return token == null ? "" : token.asText();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static byte[] json(Map<String, ?> value) {
         try {
             return JSON.writeValueAsBytes(value);
         } catch (IOException e) {
@@ -166,6 +178,7 @@ public class CheckpointRepository implements CheckpointStore {
          */
         public void claim() {
             requireNewest("claim");
+            claimAlone();
             OptionalInt current = highestAttempt(experimentId);
             if (attempt == 1 || current.isPresent() && current.getAsInt() == attempt) {
                 return;
@@ -190,6 +203,36 @@ public class CheckpointRepository implements CheckpointStore {
                 }
             }
             store.put(ObjectKeys.latestCheckpoint(experimentId, attempt), json(pointer), "application/json");
+        }
+
+        /**
+         * Makes sure no other worker runs this same attempt (a job the gateway had to queue again after
+         * a crash between storing and sending it): the first to write {@code claim.json} in the attempt's
+         * folder keeps it. S3 has no compare-and-set, so after writing its token a worker waits a moment
+         * and reads it back; whoever finds another token there backs off.
+         *
+         * @throws FencedOffException when another worker has claimed this attempt
+         */
+        private void claimAlone() {
+            String key = ObjectKeys.checkpointFolder(experimentId, attempt) + "claim.json";
+            String token = java.util.UUID.randomUUID().toString();
+            Optional<String> existing = store.get(key).map(CheckpointRepository::claimToken);
+            if (existing.isPresent()) {
+                throw new FencedOffException("attempt " + attempt + " of " + experimentId + " is already claimed by another"
+                        + " worker (" + key + "); refusing to run it twice");
+            }
+            store.put(key, json(Map.of("token", token)), "application/json");
+            try {
+                Thread.sleep(CLAIM_SETTLE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FencedOffException("interrupted while claiming attempt " + attempt + " of " + experimentId);
+            }
+            String kept = store.get(key).map(CheckpointRepository::claimToken).orElse("");
+            if (!kept.equals(token)) {
+                throw new FencedOffException("attempt " + attempt + " of " + experimentId + " was claimed by another worker at"
+                        + " the same time (" + key + "); refusing to run it twice");
+            }
         }
 
         /** The checkpoint to resume from: the newest over this and older attempts (after {@link #claim}, this one's). */
