@@ -15,7 +15,12 @@ public final class FashionMnist {
     private FashionMnist() {
     }
 
-    /** Reads {@code train} and {@code test} from a directory holding the idx files. */
+    /**
+     * Reads {@code train} and {@code test} from a directory holding the idx files.
+     *
+     * @throws DatasetFormatException naming the file and byte offset of anything malformed, or the folder
+     *                                when one of the four files is missing
+     */
     public static Map<String, SplitData> read(Path dir) throws IOException {
         Path trainLabels = find(dir, "train-labels-idx1-ubyte");
         Path testLabels = find(dir, "t10k-labels-idx1-ubyte");
@@ -37,13 +42,18 @@ public final class FashionMnist {
         }
     }
 
-    private static Path find(Path dir, String base) throws IOException {
+    /** A file missing from the folder (or a source that is no folder) is a malformed dataset, named as such. */
+    private static Path find(Path dir, String base) {
+        if (!Files.isDirectory(dir)) {
+            throw new DatasetFormatException(dir.toString(), 0, "not a folder: the idx formats read a folder holding "
+                    + "the four idx files (e.g. " + base + ".gz)");
+        }
         for (String name : List.of(base + ".gz", base)) {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
-        throw new java.io.FileNotFoundException("no " + base + "[.gz] in " + dir);
+        throw new DatasetFormatException(dir.toString(), 0, "no " + base + " or " + base + ".gz in the folder");
     }
 }

@@ -14,6 +14,11 @@ import java.util.zip.GZIPInputStream;
  */
 public final class IdxReader {
     private static final int UNSIGNED_BYTE = 0x08;
+    /**
+     * The most bytes an idx file may hold, plain or decompressed: over five times the largest MNIST-family
+     * file (60,000 images of 28×28, 47 MB), and small enough to read into memory.
+     */
+    static final int MAX_FILE_BYTES = 256 << 20;
 
     private IdxReader() {
     }
@@ -85,13 +90,27 @@ public final class IdxReader {
         return sizes;
     }
 
-    /** Whole file, gunzipped when it starts with the gzip magic. */
+    /**
+     * Whole file, gunzipped when it starts with the gzip magic; at most {@link #MAX_FILE_BYTES} either way,
+     * so that a gzip bomb (a small file inflating past the heap) is refused rather than read into memory.
+     */
     static byte[] read(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new DatasetFormatException(name, MAX_FILE_BYTES, "is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                    + " an idx file may have");
+        }
         byte[] raw = Files.readAllBytes(file);
         if (raw.length >= 2 && (raw[0] & 0xFF) == 0x1F && (raw[1] & 0xFF) == 0x8B) {
             PositionedInput compressed = new PositionedInput(raw);
             try (InputStream in = new GZIPInputStream(compressed)) {
-                return in.readAllBytes();
+                byte[] data = in.readNBytes(MAX_FILE_BYTES + 1);
+                if (data.length > MAX_FILE_BYTES) {
+                    throw new DatasetFormatException(name, compressed.position(), "decompresses to more than the "
+                            + MAX_FILE_BYTES + " bytes an idx file may have");
+                }
+                return data;
             } catch (java.io.EOFException e) {
                 throw new DatasetFormatException(file.getFileName().toString(), raw.length, "gzip stream truncated");
             } catch (java.util.zip.ZipException e) {

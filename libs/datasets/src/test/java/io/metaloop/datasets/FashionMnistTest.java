@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -183,7 +182,9 @@ class FashionMnistTest {
         writeSplit(dir, "train", new int[] {0}, false);
         writeSplit(dir, "t10k", new int[] {0}, false);
         Files.delete(dir.resolve("t10k-images-idx3-ubyte"));
-        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> FashionMnist.read(dir));
-        assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte"), e.getMessage());
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> FashionMnist.read(dir));
+        assertEquals(dir.toString(), e.file());
+        assertEquals(0, e.byteOffset());
+        assertTrue(e.getMessage().contains("no t10k-images-idx3-ubyte or t10k-images-idx3-ubyte.gz"), e.getMessage());
     }
 }

@@ -15,7 +15,7 @@ import java.util.zip.GZIPOutputStream;
  * {@link IdxReader}: a big-endian int32 magic {@code 0x00 0x00 type ndims} with type 0x08 for
  * unsigned bytes, {@code ndims} big-endian int32 sizes, then the data.
  */
-final class IdxTestFiles {
+public final class IdxTestFiles {
     static final int IMAGES = 5;
     static final int ROWS = 3;
     static final int COLS = 4;
@@ -45,7 +45,7 @@ final class IdxTestFiles {
     }
 
     /** A valid 3-dimensional idx image file: 16 header bytes, then 60 pixel bytes. */
-    static byte[] imageFile() {
+    public static byte[] imageFile() {
         return imageFile(0x00000803, IMAGES, ROWS, COLS, expectedPixels());
     }
 
@@ -60,7 +60,7 @@ final class IdxTestFiles {
         return labelFile(0x00000801, LABELS.length, LABELS);
     }
 
-    static byte[] labelFile(int magic, int count, int[] labels) {
+    public static byte[] labelFile(int magic, int count, int[] labels) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             DataOutputStream data = new DataOutputStream(out); // DataOutputStream is big-endian
@@ -76,7 +76,7 @@ final class IdxTestFiles {
         }
     }
 
-    static byte[] gzip(byte[] raw) {
+    public static byte[] gzip(byte[] raw) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (GZIPOutputStream gz = new GZIPOutputStream(out)) {

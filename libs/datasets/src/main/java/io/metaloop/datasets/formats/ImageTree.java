@@ -30,7 +30,8 @@ final class ImageTree {
         ImageDecoding.Size[] first = new ImageDecoding.Size[1];
         String[] firstName = new String[1];
         archive.forEach(entries::contains, (name, size, in) -> {
-            ImageDecoding.Size s = ImageDecoding.size(in.readAllBytes(), SourceFiles.where(source, name));
+            String where = SourceFiles.where(source, name);
+            ImageDecoding.Size s = ImageDecoding.size(SourceFiles.readWhole(where, size, in), where);
             if (first[0] == null) {
                 first[0] = s;
                 firstName[0] = name;
@@ -60,7 +61,7 @@ final class ImageTree {
                 throw new DatasetFormatException(SourceFiles.where(source, name), 0, "appears twice in the archive");
             }
             String where = SourceFiles.where(source, name);
-            ImageDecoding.Pixels p = ImageDecoding.decode(in.readAllBytes(), channels, where);
+            ImageDecoding.Pixels p = ImageDecoding.decode(SourceFiles.readWhole(where, size, in), channels, where);
             if (p.height() != shape.height() || p.width() != shape.width()) {
                 p = ImageDecoding.resize(p, shape.height(), shape.width());
             }

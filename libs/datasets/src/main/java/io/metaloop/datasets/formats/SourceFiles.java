@@ -197,8 +197,34 @@ final class SourceFiles {
     /** Reads the named files into memory; a name missing from the source is absent from the result. */
     static Map<String, byte[]> read(Archive archive, Set<String> names) throws IOException {
         Map<String, byte[]> out = new LinkedHashMap<>();
-        archive.forEach(names::contains, (name, size, in) -> out.put(name, in.readAllBytes()));
+        archive.forEach(names::contains, (name, size, in) -> out.put(name, readWhole(where(archive.source(), name), size, in)));
         return out;
+    }
+
+    /**
+     * The most bytes of one file read whole into memory (an image, a text file): far more than any file of a
+     * published dataset holds, and what a raw 32-bit image of {@link ImageDecoding#MAX_PIXELS} pixels takes.
+     * A decompression bomb below the bound on the whole archive must not fill the heap with one entry.
+     */
+    static final int MAX_FILE_BYTES = 256 << 20;
+
+    /**
+     * One file's bytes, read whole.
+     *
+     * @param size the size the archive or file system gives, or -1 when unknown
+     * @throws DatasetFormatException naming the file when it has more than {@link #MAX_FILE_BYTES}
+     */
+    static byte[] readWhole(String where, long size, InputStream in) throws IOException {
+        if (size > MAX_FILE_BYTES) {
+            throw new DatasetFormatException(where, 0, "is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                    + " a file of a dataset may have");
+        }
+        byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new DatasetFormatException(where, MAX_FILE_BYTES, "holds more than the " + MAX_FILE_BYTES
+                    + " bytes a file of a dataset may have");
+        }
+        return bytes;
     }
 
     /** One line of a text file: its 1-based number, the byte offset where it starts, its text (no line break). */

@@ -136,19 +136,29 @@ final class FormatFixtures {
 
     /** Folder entries ({@code a/}, {@code a/b/}) for every file, before the file, as {@code zip -r} writes them. */
     static void writeZip(Path zip, Map<String, byte[]> files) {
-        try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(os)) {
+        try {
+            Files.write(zip, zipBytes(files));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bytes {@link #writeZip} writes. */
+    static byte[] zipBytes(Map<String, byte[]> files) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
             Set<String> folders = new LinkedHashSet<>();
             for (var e : files.entrySet()) {
                 String name = e.getKey();
                 for (int s = name.indexOf('/'); s >= 0; s = name.indexOf('/', s + 1)) {
                     String folder = name.substring(0, s + 1);
                     if (folders.add(folder)) {
-                        out.putNextEntry(new ZipEntry(folder));
+                        out.putNextEntry(entry(folder));
                         out.closeEntry();
                     }
                 }
                 if (!name.endsWith("/")) {
-                    out.putNextEntry(new ZipEntry(name));
+                    out.putNextEntry(entry(name));
                     out.write(e.getValue());
                     out.closeEntry();
                 }
@@ -156,6 +166,14 @@ final class FormatFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return bytes.toByteArray();
+    }
+
+    /** A zip entry with a fixed time, so that a zip's bytes are the same on every run. */
+    private static ZipEntry entry(String name) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTimeLocal(java.time.LocalDateTime.of(2024, 1, 1, 0, 0));
+        return entry;
     }
 
     static void writeTarGz(Path tar, Map<String, byte[]> files) {

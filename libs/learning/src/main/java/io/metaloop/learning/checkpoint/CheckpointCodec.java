@@ -119,7 +119,8 @@ public final class CheckpointCodec {
 
     private static byte[] openEnvelope(byte[] bytes) {
         if (bytes.length < ENVELOPE_LENGTH) {
-            throw new CheckpointException("checkpoint truncated: " + bytes.length + " bytes, the header alone has " + ENVELOPE_LENGTH);
+            throw new CheckpointException("checkpoint truncated at byte " + bytes.length + ": the header alone has "
+                    + ENVELOPE_LENGTH + " bytes");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         if (buf.getInt() != MAGIC) {
@@ -136,8 +137,8 @@ public final class CheckpointCodec {
         }
         long length = buf.getLong();
         if (length != bytes.length - ENVELOPE_LENGTH) {
-            throw new CheckpointException("checkpoint header announces " + length + " payload bytes, file has "
-                    + (bytes.length - ENVELOPE_LENGTH) + ": truncated or corrupt");
+            throw new CheckpointException("checkpoint header announces " + length + " payload bytes (length at byte 8), the"
+                    + " file has " + (bytes.length - ENVELOPE_LENGTH) + " after the header: truncated or corrupt");
         }
         byte[] expected = new byte[32];
         buf.get(expected);
@@ -149,69 +150,131 @@ public final class CheckpointCodec {
     }
 
     private static Checkpoint decodePayload(int envelopeVersion, byte[] bytes) {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                entries.put(e.getName(), zip.readAllBytes());
-            }
-        } catch (IOException e) {
-            throw new CheckpointException("checkpoint is not a readable zip (" + bytes.length + " bytes): " + e.getMessage(), e);
-        }
+        Map<String, byte[]> entries = readEntries(bytes);
         byte[] manifestBytes = entries.get(MANIFEST);
         if (manifestBytes == null) {
-            throw new CheckpointException("checkpoint has no " + MANIFEST + " (entries: " + entries.keySet() + ")");
+            throw new CheckpointException("checkpoint has no entry '" + MANIFEST + "' (entries: " + entries.keySet() + ")");
         }
         JsonNode m;
         try {
             m = JSON.readTree(manifestBytes);
         } catch (IOException e) {
-            throw new CheckpointException("checkpoint manifest is not valid JSON: " + e.getMessage(), e);
+            throw new CheckpointException("checkpoint entry '" + MANIFEST + "' is not valid JSON: " + e.getMessage(), e);
         }
-        int version = field(m, "formatVersion").asInt();
+        int version = intField(m, "formatVersion");
         if (version != envelopeVersion) {
-            throw new CheckpointException("checkpoint manifest says format version " + version + ", its header "
+            throw new CheckpointException("checkpoint manifest field 'formatVersion' says " + version + ", the header (byte 4) "
                     + envelopeVersion);
         }
-        try {
-            JsonNode model = field(m, "model");
-            ModelSpec.Head head = ModelSpec.Head.LINEAR_HEAD;
-            if (version >= 3) {
-                JsonNode h = field(model, "head");
-                head = new ModelSpec.Head(field(h, "kind").asText(), field(h, "temperature").asDouble(),
-                        field(h, "learnTemperature").asBoolean());
+        JsonNode model = field(m, "model");
+        ModelSpec.Head head = ModelSpec.Head.LINEAR_HEAD;
+        if (version >= 3) {
+            JsonNode h = field(model, "head");
+            String kind = textField(h, "kind");
+            double temperature = doubleField(h, "temperature");
+            boolean learn = booleanField(h, "learnTemperature");
+            head = valid("head", () -> new ModelSpec.Head(kind, temperature, learn));
+        }
+        String backbone = textField(model, "backbone");
+        int channels = intField(model, "channels");
+        int height = intField(model, "height");
+        int width = intField(model, "width");
+        int classes = intField(model, "classes");
+        ModelSpec.Head modelHead = head;
+        ModelSpec spec = valid("model", () -> new ModelSpec(backbone, channels, height, width, classes, modelHead));
+        float[] params = array(entries, PARAMS);
+        float[] buffers = array(entries, BUFFERS);
+        String experimentId = textField(m, "experimentId");
+        String method = textField(m, "method");
+        long seed = longField(m, "seed");
+        if (version == 1) {
+            // version 1: epoch-end checkpoints of Adam runs; its methods drew no random numbers
+            long steps = longField(m, "optimiserSteps");
+            List<float[]> moments = List.of(vector(entries, ADAM_V1[0], params), vector(entries, ADAM_V1[1], params));
+            OptimizerState adam = valid("optimiserSteps", () -> new OptimizerState("adam", steps, moments));
+            int epochs = intField(m, "epochsDone");
+            TrainingPosition position = valid("epochsDone", () -> TrainingPosition.epochStart(epochs));
+            return valid("extras", () -> new Checkpoint(experimentId, method, spec, position, seed, params, buffers, adam, 0));
+        }
+        JsonNode p = field(m, "position");
+        int epoch = intField(p, "epoch");
+        long batch = longField(p, "batch");
+        TrainingPosition position = valid("position", () -> new TrainingPosition(epoch, batch));
+        JsonNode o = field(m, "optimizer");
+        int vectors = intField(o, "vectors");
+        if (vectors < 0) {
+            throw new CheckpointException("checkpoint manifest field 'vectors' is " + vectors + ", not a count");
+        }
+        List<float[]> state = new ArrayList<>();
+        for (int k = 0; k < vectors; k++) {
+            state.add(vector(entries, optimizerEntry(k), params));
+        }
+        String optimizerName = textField(o, "name");
+        long steps = longField(o, "steps");
+        OptimizerState optimizer = valid("optimizer", () -> new OptimizerState(optimizerName, steps, state));
+        long rngState = longField(m, "rngState");
+        Map<String, float[]> extras = new LinkedHashMap<>();
+        if (version >= 3) {
+            JsonNode names = field(m, "extras");
+            if (!names.isArray()) {
+                throw new CheckpointException("checkpoint manifest field 'extras' is " + shown(names) + ", not a list of names");
             }
-            ModelSpec spec = new ModelSpec(field(model, "backbone").asText(), field(model, "channels").asInt(),
-                    field(model, "height").asInt(), field(model, "width").asInt(), field(model, "classes").asInt(), head);
-            float[] params = array(entries, PARAMS);
-            float[] buffers = array(entries, BUFFERS);
-            if (version == 1) {
-                // version 1: epoch-end checkpoints of Adam runs; its methods drew no random numbers
-                OptimizerState adam = new OptimizerState("adam", field(m, "optimiserSteps").asLong(),
-                        List.of(array(entries, ADAM_V1[0]), array(entries, ADAM_V1[1])));
-                return new Checkpoint(field(m, "experimentId").asText(), field(m, "method").asText(), spec,
-                        TrainingPosition.epochStart(field(m, "epochsDone").asInt()), field(m, "seed").asLong(),
-                        params, buffers, adam, 0);
-            }
-            JsonNode position = field(m, "position");
-            JsonNode optimizer = field(m, "optimizer");
-            int vectors = field(optimizer, "vectors").asInt();
-            List<float[]> state = new ArrayList<>();
-            for (int k = 0; k < vectors; k++) {
-                state.add(array(entries, optimizerEntry(k)));
-            }
-            Map<String, float[]> extras = new LinkedHashMap<>();
-            if (version >= 3) {
-                for (JsonNode name : field(m, "extras")) {
-                    extras.put(name.asText(), array(entries, extraEntry(name.asText())));
+            for (JsonNode name : names) {
+                if (!name.isTextual()) {
+                    throw new CheckpointException("checkpoint manifest field 'extras' holds " + shown(name) + ", not a name");
+                }
+                if (extras.put(name.asText(), array(entries, extraEntry(name.asText()))) != null) {
+                    throw new CheckpointException("checkpoint manifest field 'extras' lists " + shown(name) + " twice");
                 }
             }
-            return new Checkpoint(field(m, "experimentId").asText(), field(m, "method").asText(), spec,
-                    new TrainingPosition(field(position, "epoch").asInt(), field(position, "batch").asLong()),
-                    field(m, "seed").asLong(), params, buffers,
-                    new OptimizerState(field(optimizer, "name").asText(), field(optimizer, "steps").asLong(), state),
-                    field(m, "rngState").asLong(), extras);
+        }
+        return valid("extras", () -> new Checkpoint(experimentId, method, spec, position, seed, params, buffers, optimizer,
+                rngState, extras));
+    }
+
+    /**
+     * The payload's entries by name. Damage (ZipInputStream checks every entry's CRC-32 and sizes), an entry
+     * name that is not UTF-8, or a name given twice is reported with the byte reading had got to.
+     */
+    private static Map<String, byte[]> readEntries(byte[] payload) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        PositionedInput in = new PositionedInput(payload);
+        String current = null;
+        try (ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                current = e.getName();
+                if (entries.put(current, zip.readAllBytes()) != null) {
+                    throw new CheckpointException("checkpoint has the entry '" + current + "' twice (the second ends by byte "
+                            + (ENVELOPE_LENGTH + in.position()) + ")");
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: how ZipInputStream refuses an entry name that is not valid UTF-8
+            throw new CheckpointException("checkpoint payload is not a readable zip"
+                    + (current == null ? "" : " (last entry read: '" + current + "')") + ": reading stopped by byte "
+                    + (ENVELOPE_LENGTH + in.position()) + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()), e);
+        }
+        return entries;
+    }
+
+    /** A byte-array stream that tells how far the zip reader got, for error offsets. */
+    private static final class PositionedInput extends ByteArrayInputStream {
+        PositionedInput(byte[] bytes) {
+            super(bytes);
+        }
+
+        long position() {
+            return pos;
+        }
+    }
+
+    /** A value a record refuses ({@link IllegalArgumentException}) is reported naming the manifest field it came from. */
+    private static <T> T valid(String field, java.util.function.Supplier<T> value) {
+        try {
+            return value.get();
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("checkpoint is inconsistent: " + e.getMessage(), e);
+            throw new CheckpointException("checkpoint manifest field '" + field + "' is invalid: " + e.getMessage(), e);
         }
     }
 
@@ -223,15 +286,73 @@ public final class CheckpointCodec {
         return value;
     }
 
+    /** A manifest value as JSON, cut short: a damaged manifest may hold megabytes where a number belongs. */
+    private static String shown(JsonNode value) {
+        String json = value.toString();
+        return json.length() <= 80 ? json : json.substring(0, 80) + "...";
+    }
+
+    // typed fields: a string where a number belongs is damage, not 0 (what JsonNode.asInt would make of it)
+
+    private static String textField(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        if (!value.isTextual()) {
+            throw new CheckpointException("checkpoint manifest field '" + name + "' is " + shown(value) + ", not a string");
+        }
+        return value.asText();
+    }
+
+    private static int intField(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new CheckpointException("checkpoint manifest field '" + name + "' is " + shown(value) + ", not a 32-bit integer");
+        }
+        return value.intValue();
+    }
+
+    private static long longField(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new CheckpointException("checkpoint manifest field '" + name + "' is " + shown(value) + ", not a 64-bit integer");
+        }
+        return value.longValue();
+    }
+
+    private static double doubleField(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        if (!value.isNumber()) {
+            throw new CheckpointException("checkpoint manifest field '" + name + "' is " + shown(value) + ", not a number");
+        }
+        return value.doubleValue();
+    }
+
+    private static boolean booleanField(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        if (!value.isBoolean()) {
+            throw new CheckpointException("checkpoint manifest field '" + name + "' is " + shown(value) + ", not true or false");
+        }
+        return value.booleanValue();
+    }
+
     private static float[] array(Map<String, byte[]> entries, String name) {
         byte[] data = entries.get(name);
         if (data == null) {
-            throw new CheckpointException("checkpoint entry " + name + " is missing");
+            throw new CheckpointException("checkpoint entry '" + name + "' is missing");
         }
         if (data.length % 4 != 0) {
-            throw new CheckpointException("checkpoint entry " + name + " has " + data.length + " bytes, not whole floats");
+            throw new CheckpointException("checkpoint entry '" + name + "' has " + data.length + " bytes, not whole floats");
         }
         return floats(data);
+    }
+
+    /** An optimiser state vector: one value per parameter. */
+    private static float[] vector(Map<String, byte[]> entries, String name, float[] params) {
+        float[] values = array(entries, name);
+        if (values.length != params.length) {
+            throw new CheckpointException("checkpoint entry '" + name + "' holds " + values.length + " values, '" + PARAMS
+                    + "' " + params.length + ": an optimizer state vector has one value per parameter");
+        }
+        return values;
     }
 
     private static byte[] floats(float[] values) {
