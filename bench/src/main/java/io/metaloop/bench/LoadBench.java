@@ -146,38 +146,52 @@ public final class LoadBench {
             ids.add(JSON.readTree(send(token, "POST", gateway + "/api/v1/experiments", SPEC.formatted(1000 + i)).body())
                     .path("id").asText());
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        // 64 senders, each with its own client and so its own kept-alive connection; request i is due at
+        // start + i/rate, and its latency counts from then, so a server that falls behind shows it
+        int senders = 64;
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong errors = new AtomicLong();
         AtomicLong serverErrors = new AtomicLong();
-        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        Map<String, Long> errorKinds = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicLong next = new AtomicLong();
         long intervalNanos = 1_000_000_000L / rate;
-        long start = System.nanoTime();
         long total = (long) rate * seconds;
-        for (long i = 0; i < total; i++) {
-            long scheduled = start + i * intervalNanos;
-            long wait = scheduled - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            String url = i % 10 == 0 ? gateway + "/api/v1/experiments" : gateway + "/api/v1/experiments/" + ids.get((int) (i % ids.size()));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + token).GET().build();
-            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                latencies.add(System.nanoTime() - scheduled); // from the scheduled time: no coordinated omission
-                if (e != null) {
-                    errors.incrementAndGet();
-                } else if (r.statusCode() >= 500) {
-                    serverErrors.incrementAndGet();
-                } else if (r.statusCode() != 200) {
-                    errors.incrementAndGet();
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < senders; t++) {
+            Thread thread = new Thread(() -> {
+                HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                        .version(HttpClient.Version.HTTP_1_1).build();
+                for (long i; (i = next.getAndIncrement()) < total; ) {
+                    long scheduled = start + i * intervalNanos;
+                    long wait = scheduled - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    String url = i % 10 == 0 ? gateway + "/api/v1/experiments"
+                            : gateway + "/api/v1/experiments/" + ids.get((int) (i % ids.size()));
+                    try {
+                        HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() >= 500) {
+                            serverErrors.incrementAndGet();
+                        } else if (r.statusCode() != 200) {
+                            errors.incrementAndGet();
+                            errorKinds.merge("HTTP " + r.statusCode(), 1L, Long::sum);
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                        errorKinds.merge(e.getClass().getSimpleName(), 1L, Long::sum);
+                    }
+                    latencies.add(System.nanoTime() - scheduled);
                 }
-            }));
-            if (inFlight.size() > 20_000) {
-                inFlight.removeIf(CompletableFuture::isDone);
-            }
+            }, "load-" + t);
+            thread.start();
+            threads.add(thread);
         }
-        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        for (Thread thread : threads) {
+            thread.join();
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.println();
@@ -186,6 +200,9 @@ public final class LoadBench {
         System.out.printf("| %d/s | %d s | %d | %.0f/s | %.2f ms | %.2f ms | %.1f ms | %d | %d |%n", rate, seconds, sorted.length,
                 sorted.length / elapsed, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
                 sorted[sorted.length - 1] / 1e6, errors.get(), serverErrors.get());
+        if (!errorKinds.isEmpty()) {
+            System.out.println("errors by kind: " + errorKinds);
+        }
     }
 
     private static double percentile(long[] sorted, double q) {
