@@ -30,6 +30,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "datasets")
 public class DatasetResource {
+    /** What a dataset may be called: the import's check, and what the object store's keys are built from. */
+    private static final String NAME = "[a-z0-9][a-z0-9-]{0,63}";
+
     private final DatasetCatalog catalog;
     private final ImportRoots importRoots;
     private final long maxInflatedBytes;
@@ -52,9 +55,14 @@ public class DatasetResource {
     @Path("/{name}")
     @Operation(summary = "One dataset: image shape, label levels with their classes (the hierarchy), split sizes")
     public Response get(@PathParam("name") String name) {
+        if (!name.matches(NAME)) {
+            // not a name any import accepts: nothing to look up (and no object key to build from it)
+            return Response.status(404).entity(ApiError.of(404, "name", "no dataset '" + shown(name) + "': dataset names are "
+                    + "1 to 64 lower-case letters, digits and '-'")).build();
+        }
         return catalog.manifest(name)
                 .map(m -> Response.ok(m.info()).build())
-                .orElseGet(() -> Response.status(404).entity(ApiError.of(404, "unknown dataset '" + name + "'; known: "
+                .orElseGet(() -> Response.status(404).entity(ApiError.of(404, "name", "unknown dataset '" + name + "'; known: "
                         + catalog.list().stream().map(DatasetInfo::name).toList())).build());
     }
 
@@ -91,10 +99,10 @@ public class DatasetResource {
     @Path("/{name}/import")
     @Operation(summary = "Import a dataset from files on the dataset-service host into canonical shards")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response importDataset(@PathParam("name") String name, byte[] json) throws IOException {
+    public Response importDataset(@PathParam("name") String name, byte[] json) {
         ImportRequest body = Json.readStrict(json, ImportRequest.class);
         List<FieldError> errors = new ArrayList<>();
-        if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+        if (!name.matches(NAME)) {
             errors.add(new FieldError("name", "must be lower-case letters, digits and '-'"));
         }
         if (body.format() == null) {
@@ -127,8 +135,30 @@ public class DatasetResource {
         if (!errors.isEmpty()) {
             throw new InvalidMessageException(errors);
         }
-        DatasetInfo info = catalog.importDataset(name, body.format(), java.nio.file.Path.of(body.path()),
-                body.options().withMaxInflatedBytes(maxInflatedBytes));
+        DatasetInfo info;
+        try {
+            info = catalog.importDataset(name, body.format(), java.nio.file.Path.of(body.path()),
+                    body.options().withMaxInflatedBytes(maxInflatedBytes));
+        } catch (IOException e) {
+            // a file the request names is missing or unreadable (e.g. no train-labels-idx1-ubyte in the folder)
+            throw new InvalidMessageException(fileField(body, String.valueOf(e.getMessage())), "cannot be read as a '"
+                    + body.format() + "' dataset: " + e.getMessage());
+        }
         return Response.status(201).entity(info).build();
+    }
+
+    /** The request's file field a read failure's message names, {@code path} when it names no other. */
+    private static String fileField(ImportRequest body, String message) {
+        for (String[] file : new String[][] {{"splitFiles", body.splitFiles()}, {"hierarchyFile", body.hierarchyFile()},
+                {"classSplits", body.classSplits()}}) {
+            if (file[1] != null && message.contains(file[1])) {
+                return file[0];
+            }
+        }
+        return "path";
+    }
+
+    private static String shown(String value) {
+        return value.length() > 80 ? value.substring(0, 80) + "…" : value;
     }
 }

@@ -113,8 +113,16 @@ public class EpisodeServer {
 
     /** A dataset or split the catalogue does not have. */
     public static final class UnknownDatasetException extends RuntimeException {
-        UnknownDatasetException(String message) {
+        private final String field;
+
+        UnknownDatasetException(String field, String message) {
             super(message);
+            this.field = field;
+        }
+
+        /** The request's field at fault: {@code dataset} or {@code split}. */
+        public String field() {
+            return field;
         }
     }
 
@@ -134,9 +142,9 @@ public class EpisodeServer {
      */
     public FewShotProtocol protocol(String dataset, String split, int ways, int shots, int queries, int trials, long seed) {
         DatasetManifest manifest = datasets.manifest(dataset)
-                .orElseThrow(() -> new UnknownDatasetException("unknown dataset '" + dataset + "'"));
+                .orElseThrow(() -> new UnknownDatasetException("dataset", "unknown dataset '" + dataset + "'"));
         if (!manifest.splits().containsKey(split)) {
-            throw new UnknownDatasetException("dataset '" + dataset + "' has no split '" + split + "'; it has "
+            throw new UnknownDatasetException("split", "dataset '" + dataset + "' has no split '" + split + "'; it has "
                     + manifest.splits().keySet());
         }
         ShardedSplit data = datasets.split(manifest, split);

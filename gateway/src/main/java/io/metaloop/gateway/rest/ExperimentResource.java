@@ -142,6 +142,6 @@ public class ExperimentResource {
     }
 
     private static Response notFound(String id) {
-        return Response.status(404).type(MediaType.APPLICATION_JSON).entity(ApiError.of(404, "no experiment '" + id + "'")).build();
+        return Response.status(404).type(MediaType.APPLICATION_JSON).entity(ApiError.of(404, "id", "no experiment '" + id + "'")).build();
     }
 }

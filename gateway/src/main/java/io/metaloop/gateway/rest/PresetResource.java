@@ -119,6 +119,6 @@ public class PresetResource {
 
     private static Response notFound(String name) {
         return Response.status(404).type(MediaType.APPLICATION_JSON)
-                .entity(ApiError.of(404, "no preset '" + name + "'; known: " + Presets.names())).build();
+                .entity(ApiError.of(404, "name", "no preset '" + name + "'; known: " + Presets.names())).build();
     }
 }

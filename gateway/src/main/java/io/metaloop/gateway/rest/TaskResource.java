@@ -41,6 +41,6 @@ public class TaskResource {
         return tasks.status(taskId)
                 .map(r -> (TaskResult.PENDING.equals(r.state()) ? Response.accepted(r) : Response.ok(r)).build())
                 .orElseGet(() -> Response.status(404).type(MediaType.APPLICATION_JSON)
-                        .entity(ApiError.of(404, "no task '" + taskId + "'")).build());
+                        .entity(ApiError.of(404, "taskId", "no task '" + taskId + "'")).build());
     }
 }

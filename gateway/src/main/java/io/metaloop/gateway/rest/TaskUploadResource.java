@@ -63,7 +63,7 @@ public class TaskUploadResource {
             TaskService.StartedTask started = tasks.submit(id, body, blankToNull(checkpoint), blankToNull(head));
             return Response.accepted(started).location(URI.create("/api/v1/tasks/" + started.taskId())).build();
         } catch (NoSuchElementException e) {
-            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(ApiError.of(404, "no experiment '" + id + "'"))
+            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(ApiError.of(404, "id", "no experiment '" + id + "'"))
                     .build();
         } catch (TaskService.BusyException e) {
             return Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", "30")

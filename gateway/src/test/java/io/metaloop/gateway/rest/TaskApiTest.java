@@ -57,7 +57,7 @@ class TaskApiTest {
     static final DatasetInfo FASHION = new DatasetInfo("fashion-mnist", 1, 28, 28,
             List.of(new DatasetInfo.Level("class", List.of("t-shirt", "trouser", "pullover"))), Map.of("train", 60L, "test", 10L));
 
-    /** Kafka and S3 for the gateway, and a catalogue that knows fashion-mnist. */
+    /** Kafka and S3 for the gateway, a catalogue that knows fashion-mnist, and episode-sampler's protocols. */
     public static class Infrastructure implements QuarkusTestResourceLifecycleManager {
         private HttpServer catalogue;
 
@@ -72,6 +72,8 @@ class TaskApiTest {
             }
             return context.next(request, response);
         });
+            // without TCP_NODELAY the JDK server's replies wait for delayed ACKs: ~40 ms per catalogue call
+            System.setProperty("sun.net.httpserver.nodelay", "true");
             try {
                 catalogue = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             } catch (IOException e) {
@@ -87,6 +89,37 @@ class TaskApiTest {
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(body);
                     }
+                }
+                exchange.close();
+            });
+            // episode-sampler's protocols: an identity made from the query, so evaluations can be started
+            catalogue.createContext("/api/v1/protocols", exchange -> {
+                Map<String, String> q = new HashMap<>();
+                String query = exchange.getRequestURI().getRawQuery();
+                for (String pair : query == null ? new String[0] : query.split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    q.put(kv[0], kv.length > 1 ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8) : "");
+                }
+                byte[] body;
+                try {
+                    String id = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(String.valueOf(query).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    body = Json.write(new io.metaloop.contracts.FewShotProtocol(id, q.get("dataset"), "0".repeat(64),
+                            q.get("split"), 1, 28, 28, Integer.parseInt(q.get("ways")), Integer.parseInt(q.get("shots")),
+                            Integer.parseInt(q.get("queries")), Integer.parseInt(q.get("trials")), Long.parseLong(q.get("seed"))));
+                } catch (RuntimeException | java.security.NoSuchAlgorithmException e) {
+                    body = Json.write(io.metaloop.contracts.ApiError.of(400, "bad protocol query: " + e));
+                    exchange.sendResponseHeaders(400, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                    exchange.close();
+                    return;
+                }
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
                 }
                 exchange.close();
             });

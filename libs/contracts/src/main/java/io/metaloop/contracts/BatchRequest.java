@@ -21,7 +21,7 @@ public record BatchRequest(String streamId, String dataset, String split, long s
         Messages.require("streamId", streamId);
         Messages.require("dataset", dataset);
         Messages.require("split", split);
-        Topics.batches(streamId); // validates the id
+        Topics.checkStreamId("streamId", streamId);
         if (batchSize < 1 || batchSize > ExperimentSpec.MAX_BATCH_SIZE) {
             throw new InvalidMessageException("batchSize", "must be between 1 and " + ExperimentSpec.MAX_BATCH_SIZE);
         }

@@ -26,7 +26,7 @@ public record EpisodeRequest(String streamId, String dataset, String split, long
         Messages.require("streamId", streamId);
         Messages.require("dataset", dataset);
         Messages.require("split", split);
-        Topics.batches(streamId);
+        Topics.checkStreamId("streamId", streamId);
         augment = augment == null ? Augmentation.NONE : augment;
         if (ways < 1 || ways > MAX_WAYS) {
             throw new InvalidMessageException("ways", "must be between 1 and " + MAX_WAYS + ", got " + ways);

@@ -37,6 +37,13 @@ public record EvalRequest(String experimentId, String dataset, String split, Str
         Messages.require("split", split);
         Messages.require("checkpointKey", checkpointKey);
         Messages.require("requestedAt", requestedAt);
+        if (normalize != null) {
+            io.metaloop.contracts.spec.Checks checks = new io.metaloop.contracts.spec.Checks();
+            normalize.check("normalize", checks);
+            if (!checks.ok()) {
+                throw new InvalidMessageException(checks.errors());
+            }
+        }
         if ((fewShot != null ? 1 : 0) + (task != null ? 1 : 0) + (linear != null ? 1 : 0) > 1) {
             throw new InvalidMessageException(linear != null ? "linear" : "task",
                     "an evaluation is one of a few-shot shard, a user's task or a linear evaluation");

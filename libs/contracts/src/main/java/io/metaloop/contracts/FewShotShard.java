@@ -1,5 +1,6 @@
 package io.metaloop.contracts;
 
+import io.metaloop.contracts.spec.Checks;
 import io.metaloop.contracts.spec.EvaluationSpec;
 
 /**
@@ -26,6 +27,11 @@ public record FewShotShard(String evaluationId, boolean primary, EvaluationSpec 
         Messages.require("spec", spec);
         Messages.require("dataset", dataset);
         Messages.require("checkpoint", checkpoint);
+        Checks checks = new Checks();
+        evaluation.check("evaluation", checks);
+        if (!checks.ok()) {
+            throw new InvalidMessageException(checks.errors());
+        }
         if (fromTrial < 0 || toTrial <= fromTrial || toTrial > protocol.trials()) {
             throw new InvalidMessageException("toTrial", "need 0 <= fromTrial < toTrial <= trials=" + protocol.trials()
                     + ", got [" + fromTrial + ", " + toTrial + ")");

@@ -1,6 +1,7 @@
 package io.metaloop.contracts;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.metaloop.contracts.spec.Checks;
 import io.metaloop.contracts.spec.EvaluationSpec;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,11 @@ public record FewShotTask(String taskId, ExperimentSpec spec, DatasetInfo datase
         Messages.require("classes", classes);
         Messages.require("supportCounts", supportCounts);
         Messages.require("queries", queries);
+        Checks checks = new Checks();
+        evaluation.check("evaluation", checks);
+        if (!checks.ok()) {
+            throw new InvalidMessageException(checks.errors());
+        }
         classes = List.copyOf(classes);
         supportCounts = List.copyOf(supportCounts);
         queries = List.copyOf(queries);

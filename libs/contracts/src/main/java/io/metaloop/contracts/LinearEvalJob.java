@@ -20,6 +20,11 @@ public record LinearEvalJob(LinearEvalSpec settings, int classes) {
         Messages.require("settings.learningRate", settings.learningRate());
         Messages.require("settings.seed", settings.seed());
         Messages.require("settings.level", settings.level());
+        io.metaloop.contracts.spec.Checks checks = new io.metaloop.contracts.spec.Checks();
+        settings.check("settings", checks);
+        if (!checks.ok()) {
+            throw new InvalidMessageException(checks.errors());
+        }
         if (classes < 2) {
             throw new InvalidMessageException("classes", "a linear head needs at least 2 classes, got " + classes);
         }

@@ -30,6 +30,18 @@ public final class Topics {
     private Topics() {
     }
 
+    /**
+     * Checks a message's stream id, which names its reply topic ({@link #batches}).
+     *
+     * @throws InvalidMessageException naming {@code field} when the id is not a valid topic suffix
+     */
+    static void checkStreamId(String field, String streamId) {
+        if (!STREAM_ID.matcher(streamId).matches()) {
+            throw new InvalidMessageException(field, "must be 1 to 200 letters, digits, '.', '_' or '-' (it names the "
+                    + "reply topic), got '" + (streamId.length() > 80 ? streamId.substring(0, 80) + "…" : streamId) + "'");
+        }
+    }
+
     /** Per-stream topic carrying binary batch frames from dataset-service to one consumer. */
     public static String batches(String streamId) {
         if (!STREAM_ID.matcher(streamId).matches()) {

@@ -26,9 +26,10 @@ public record BatchFrame(int epoch, long batchIndex, long epochBatches, int coun
         if (channels > 0xFFFF || height > 0xFFFF || width > 0xFFFF || labelLevels > 0xFFFF) {
             throw new IllegalArgumentException("channels, height, width and labelLevels must fit in 16 bits");
         }
-        if (pixels.length != (long) count * channels * height * width) {
-            throw new IllegalArgumentException("pixels has " + pixels.length + " bytes, shape needs "
-                    + (long) count * channels * height * width);
+        long imageBytes = (long) channels * height * width;
+        if (pixels.length / imageBytes != count || pixels.length % imageBytes != 0) {
+            // not count·C·H·W, which can wrap past 2^63 for a corrupt shape
+            throw new IllegalArgumentException("pixels has " + pixels.length + " bytes, shape needs " + count + "×" + imageBytes);
         }
         if (labels.length != (long) count * labelLevels) {
             throw new IllegalArgumentException("labels has " + labels.length + " entries, shape needs " + (long) count * labelLevels);

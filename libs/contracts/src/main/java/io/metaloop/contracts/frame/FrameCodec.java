@@ -143,6 +143,12 @@ public final class FrameCodec {
         }
         int epoch = buf.getInt(8);
         long batchIndex = buf.getLong(12);
+        if (epoch < 0) {
+            throw new FrameException("negative epoch " + epoch, 8);
+        }
+        if (batchIndex < 0) {
+            throw new FrameException("negative batch index " + batchIndex, 12);
+        }
         if (kind == KIND_ERROR) {
             String message = new String(bytes, HEADER_LENGTH, (int) payload, StandardCharsets.UTF_8);
             return new Error(epoch, batchIndex, message);
@@ -153,10 +159,19 @@ public final class FrameCodec {
         int height = buf.getShort(34) & 0xFFFF;
         int width = buf.getShort(36) & 0xFFFF;
         int levels = buf.getShort(38) & 0xFFFF;
+        if (epochBatches < 0) {
+            throw new FrameException("negative batches in epoch " + epochBatches, 20);
+        }
         if (count < 0 || channels == 0 || height == 0 || width == 0) {
             throw new FrameException("bad shape " + count + "×" + channels + "×" + height + "×" + width, 28);
         }
-        long pixelBytes = (long) count * channels * height * width;
+        long imageBytes = (long) channels * height * width; // < 2^48
+        if (count > payload / imageBytes) {
+            // checked before multiplying: count × C·H·W can pass 2^63 and wrap to a length that matches
+            throw new FrameException("payload length " + payload + " cannot hold " + count + " images of " + channels + "×"
+                    + height + "×" + width, 28);
+        }
+        long pixelBytes = count * imageBytes;
         long labelBytes = 4L * count * levels;
         if (pixelBytes + labelBytes != payload) {
             throw new FrameException("payload length " + payload + " does not match shape (" + pixelBytes

@@ -1,6 +1,9 @@
 package io.metaloop.contracts.spec;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
+import io.metaloop.contracts.Json;
 import java.util.List;
 
 /**
@@ -10,9 +13,13 @@ import java.util.List;
  *
  * @param mean one value per image channel
  * @param std  one positive value per image channel
+ *
+ * <p>A null {@code mean} or {@code std} is left out when written and read back as null when absent,
+ * so whatever was read can be stored and read again; {@link #check} says what is missing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Normalization(List<Double> mean, List<Double> std) {
+public record Normalization(@JacksonInject(value = Json.ABSENT + "mean", useInput = OptBoolean.TRUE) List<Double> mean,
+                            @JacksonInject(value = Json.ABSENT + "std", useInput = OptBoolean.TRUE) List<Double> std) {
     public Normalization {
         mean = mean == null ? null : List.copyOf(mean);
         std = std == null ? null : List.copyOf(std);
