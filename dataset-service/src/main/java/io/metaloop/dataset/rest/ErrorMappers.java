@@ -16,9 +16,11 @@ public class ErrorMappers {
         return Response.status(400).type(MediaType.APPLICATION_JSON).entity(ApiError.of(400, e)).build();
     }
 
+    /** A damaged or incomplete dataset source: the import's {@code path}, with the file and byte offset in the message. */
     @ServerExceptionMapper
     public Response badDatasetFile(DatasetFormatException e) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON).entity(ApiError.of(400, e.getMessage())).build();
+        return Response.status(400).type(MediaType.APPLICATION_JSON).entity(new ApiError(400, e.getMessage(),
+                java.util.List.of(new io.metaloop.contracts.FieldError("path", e.getMessage())))).build();
     }
 
     /** The object store cannot be reached: a dependency is down, not the client's error. */

@@ -393,6 +393,9 @@ public class ExperimentService {
         java.util.Map<String, Integer> counts = new java.util.HashMap<>();
         for (ExperimentRecord r : store.list()) {
             for (EvalResult e : r.evaluations()) {
+                if (e.fewShot() == null) {
+                    continue; // only few-shot results have a protocol (a stored record may hold others)
+                }
                 byId.putIfAbsent(e.fewShot().protocol().id(), e.fewShot().protocol());
                 counts.merge(e.fewShot().protocol().id(), 1, Integer::sum);
             }
@@ -406,7 +409,7 @@ public class ExperimentService {
         for (ExperimentRecord r : store.list()) {
             for (EvalResult e : r.evaluations()) {
                 var f = e.fewShot();
-                if (f.protocol().id().equals(protocolId)) {
+                if (f != null && f.protocol().id().equals(protocolId)) {
                     out.add(new ProtocolResult(r.id(), r.spec().method(), r.spec().backbone(), f.evaluationId(), f.checkpoint(),
                             f.head(), f.innerSteps(), f.batchNorm(), f.mean(), f.ci95T(), f.ci95Z(), f.trials(), e.at()));
                 }
