@@ -230,10 +230,12 @@ class WholeSliceTest {
         assertEquals(201, created.statusCode(), created.body());
         String id = Json.read(created.body(), ExperimentRecord.class).id();
         await(id, r -> r.progress().epoch() >= 1, Duration.ofMinutes(3));
-        stack.restart("trainer-service"); // SIGTERM: the job in hand goes back on the queue
+        stack.restart("trainer-service"); // SIGTERM: the job in hand is released, the gateway queues attempt 2
         ExperimentRecord done = await(id, r -> r.state().isTerminal(), Duration.ofMinutes(5));
         assertEquals(ExperimentState.SUCCEEDED, done.state(), "error: " + done.error());
-        assertEquals("checkpoints/" + id + "/epoch-0003.ckpt", done.checkpointKey());
+        assertEquals(2, done.attempt(), done.attempts().toString());
+        assertTrue(done.attempts().get(0).ended().startsWith("handed back by trainer-service@"), done.attempts().toString());
+        assertEquals("checkpoints/" + id + "/attempt-2/epoch-0003.ckpt", done.checkpointKey());
         assertTrue(done.result().accuracy() > 0.70, "accuracy " + done.result().accuracy());
         // the restarted trainer trained only the epochs after the last checkpoint, not all three
         double images = Http.metric(Http.get(stack.serviceUrl("trainer-service") + "/q/metrics").body(),
